@@ -1,0 +1,132 @@
+# RVH Book: one source (chapters/*.nw), two products (build/rvh.elf, build/book.pdf).
+#
+#   make            tangle every root and build build/rvh.elf
+#   make run        boot it in QEMU virt on OpenSBI (QEMU_CPU, SMP, MEM, QEMU_EXTRA)
+#   make test       everything CI runs; ends with "N passed, N failed"
+#   make book       build/book.pdf
+#   make gdb        QEMU halted at reset, gdb-multiarch attached with symbols
+#   make tangle     regenerate the committed tangled/ and asm/
+#   make check-tangle   fail if tangled/ or asm/ differ from what the chapters produce
+#   make deps       install the Debian packages all of this needs
+
+CHAPTERS := $(sort $(wildcard chapters/*.nw))
+B        := build
+
+# Every root the chapters define, one per line. A root that noroots finds and
+# this list lacks (a misspelt chunk name, say) fails check-tangle.
+ROOTS := $(shell cat tools/roots)
+C_ROOTS := $(filter %.c,$(ROOTS))
+S_ROOTS := $(filter %.S,$(ROOTS))
+H_ROOTS := $(filter %.h,$(ROOTS))
+LD_ROOT := $(filter %.ld,$(ROOTS))
+SRC_C := $(addprefix $(B)/src/,$(C_ROOTS))
+SRC_S := $(addprefix $(B)/src/,$(S_ROOTS))
+SRC_H := $(addprefix $(B)/src/,$(H_ROOTS))
+
+CROSS   ?= riscv64-unknown-elf-
+CC      := $(CROSS)gcc
+OBJCOPY := $(CROSS)objcopy
+QEMU    ?= qemu-system-riscv64
+GDB     ?= gdb-multiarch
+
+# gcc 12 refuses "h" in -march, binutils accepts it: the compiler stays on
+# rv64imac (so picolibc's rv64imac/lp64 library is chosen, and the hypervisor
+# never touches the guest's FP registers), the assembler gets the extensions.
+ARCH   := -march=rv64imac -mabi=lp64 -mcmodel=medany \
+          -Wa,-march=rv64imac_zicsr_zifencei_h -mno-riscv-attribute
+CFLAGS := $(ARCH) -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
+          -fno-common -fno-omit-frame-pointer --specs=picolibc.specs
+LDFLAGS := -nostartfiles -Wl,--no-warn-rwx-segments -Wl,-Map=$(B)/rvh.map
+
+QEMU_CPU   ?= rv64
+SMP        ?= 1
+MEM        ?= 256M
+QEMU_EXTRA ?=
+QEMU_FLAGS  = -machine virt -cpu $(QEMU_CPU) -smp $(SMP) -m $(MEM) -nographic \
+              -bios default -kernel $(B)/rvh.elf $(QEMU_EXTRA)
+
+.PHONY: all build tangle check-tangle check-compile run qemu gdb test book deps clean unit
+all build: $(B)/rvh.elf
+
+# --- Tangling -----------------------------------------------------------------
+# The build tree is tangled with -L, so that gcc's messages and gdb's line
+# numbers point into chapters/*.nw; the committed tree is tangled without it.
+$(SRC_C) $(SRC_S) $(SRC_H): $(B)/src/%: $(CHAPTERS) tools/roots
+	@mkdir -p $(dir $@)
+	@notangle -L -R'$*' $(CHAPTERS) > $@.tmp 2> $@.err; s=$$?; \
+	  if [ -s $@.err ] || [ $$s -ne 0 ]; then cat $@.err; rm -f $@.tmp; exit 1; fi; \
+	  cpif $@ < $@.tmp; rm -f $@.tmp $@.err
+
+# A linker script has no #line: tangle it plain.
+$(B)/src/$(LD_ROOT): $(CHAPTERS) tools/roots
+	@mkdir -p $(dir $@)
+	@notangle -R'$(LD_ROOT)' $(CHAPTERS) | cpif $@
+
+tangle:
+	@tools/tangle.sh . $(ROOTS)
+
+check-tangle:
+	@tools/check-tangle.sh $(ROOTS)
+
+# --- The hypervisor -----------------------------------------------------------
+OBJS  := $(SRC_C:%.c=%.o) $(SRC_S:%.S=%.o)
+INC   := -I$(B)/src/tangled
+
+$(B)/src/%.o: $(B)/src/%.c $(SRC_H)
+	@echo "  CC      $*.c"
+	@$(CC) $(CFLAGS) $(INC) -c $< -o $@
+$(B)/src/%.o: $(B)/src/%.S $(SRC_H)
+	@echo "  AS      $*.S"
+	@$(CC) $(CFLAGS) $(INC) -c $< -o $@
+
+$(B)/rvh.elf: $(OBJS) $(B)/src/$(LD_ROOT)
+	@echo "  LD      $@"
+	@$(CC) $(CFLAGS) $(LDFLAGS) -T $(B)/src/$(LD_ROOT) $(OBJS) -o $@
+
+# The committed tangled/ and asm/ must build on their own, exactly as a reader
+# who browses them would build them.
+check-compile:
+	@rm -rf $(B)/committed && mkdir -p $(B)/committed
+	@for f in $(C_ROOTS) $(S_ROOTS); do \
+	  $(CC) $(CFLAGS) -Itangled -c $$f -o $(B)/committed/$$(echo $$f | tr / _).o || exit 1; done
+	@$(CC) $(CFLAGS) -nostartfiles -Wl,--no-warn-rwx-segments -T $(LD_ROOT) \
+	  $(B)/committed/*.o -o $(B)/committed/rvh.elf
+	@echo "check-compile: tangled/ and asm/ build build/committed/rvh.elf with -Werror"
+
+# --- Running ------------------------------------------------------------------
+deps:
+	@sh tools/deps.sh
+
+run: deps qemu
+qemu: $(B)/rvh.elf
+	$(QEMU) $(QEMU_FLAGS)
+
+gdb: deps $(B)/rvh.elf
+	@echo "QEMU waits for gdb on localhost:1234; quit gdb, then press Ctrl-A x in QEMU"
+	$(QEMU) $(QEMU_FLAGS) -s -S & \
+	$(GDB) -q -ex 'set architecture riscv:rv64' -ex 'target remote localhost:1234' $(B)/rvh.elf; \
+	kill %1 2>/dev/null || true
+
+# --- The book -----------------------------------------------------------------
+book: $(B)/book.pdf
+$(B)/book.pdf: $(CHAPTERS) $(wildcard book/*.tex book/*.sty)
+	@tools/book.sh $(CHAPTERS)
+
+# --- Tests --------------------------------------------------------------------
+test: deps
+	@python3 tests/run.py
+
+# Host unit tests: tangled C that needs no hardware, under ASan and UBSan.
+# A test names the tangled sources it links in a line "// sources: ...".
+HOSTCC ?= gcc
+HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
+               -fno-sanitize-recover=all -I$(B)/src/tangled -Itests/unit
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
+$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(SRC_C) $(SRC_H)
+	@mkdir -p $(dir $@)
+	@$(HOSTCC) $(HOST_CFLAGS) $< $(addprefix $(B)/src/,$(shell sed -n 's|^// sources:||p' $<)) -o $@
+unit: $(UNIT_TESTS)
+	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+
+clean:
+	rm -rf $(B)

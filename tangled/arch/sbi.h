@@ -1,0 +1,48 @@
+/* Calls from HS-mode down to the SBI firmware (OpenSBI). */
+#ifndef ARCH_SBI_H
+#define ARCH_SBI_H
+
+#include <stdbool.h>
+#include <stdnoreturn.h>
+
+#define SBI_SUCCESS                 0
+#define SBI_ERR_FAILED              (-1)
+#define SBI_ERR_NOT_SUPPORTED       (-2)
+#define SBI_ERR_INVALID_PARAM       (-3)
+#define SBI_ERR_DENIED              (-4)
+#define SBI_ERR_INVALID_ADDRESS     (-5)
+#define SBI_ERR_ALREADY_AVAILABLE   (-6)
+#define SBI_ERR_ALREADY_STARTED     (-7)
+#define SBI_ERR_ALREADY_STOPPED     (-8)
+#define SBI_ERR_NO_SHMEM            (-9)
+#define SBI_EXT_LEGACY_PUTCHAR      0x01
+#define SBI_EXT_BASE                0x10
+#define SBI_BASE_GET_SPEC_VERSION   0
+#define SBI_BASE_GET_IMPL_ID        1
+#define SBI_BASE_GET_IMPL_VERSION   2
+#define SBI_BASE_PROBE_EXT          3
+#define SBI_EXT_HSM                 0x48534D
+#define SBI_HSM_HART_GET_STATUS     2
+#define SBI_EXT_SRST                0x53525354
+#define SBI_SRST_SYSTEM_RESET       0
+#define SBI_SRST_TYPE_SHUTDOWN      0
+#define SBI_SRST_REASON_NONE        0
+#define SBI_SRST_REASON_FAILURE     1
+#define SBI_EXT_DBCN                0x4442434E
+#define SBI_DBCN_WRITE_BYTE         2
+
+struct sbiret {
+    long error;         /* SBI_SUCCESS or a negative SBI_ERR_* */
+    long value;
+};
+
+struct sbiret sbi_ecall(unsigned long eid, unsigned long fid,
+                        unsigned long a0, unsigned long a1, unsigned long a2,
+                        unsigned long a3, unsigned long a4, unsigned long a5);
+bool sbi_probe(unsigned long eid);
+long sbi_get_base(unsigned long fid);
+long sbi_hart_status(unsigned long hartid);
+void sbi_console_putchar(int c, bool dbcn);
+noreturn void sbi_shutdown(bool failure);
+
+#endif

@@ -1,0 +1,286 @@
+#!/usr/bin/env python3
+"""RVH Book's test runner: every check CI runs, one line per case.
+
+    python3 tests/run.py [--only NAME[,NAME...]] [--list]
+
+Each case either runs a command that must succeed, or boots QEMU and matches
+console lines: every `expect` pattern must appear, no `forbid` pattern may,
+and QEMU must exit by itself (the hypervisor powers the machine off) before
+the timeout. Console logs are kept in build/test-logs/NAME.log. Timeouts are
+multiplied by the environment variable RVH_TIMEOUT_SCALE (default 1).
+The last line is "N passed, N failed"; the exit status is 1 on any failure.
+"""
+import argparse
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOGS = os.path.join(TOP, "build", "test-logs")
+SCALE = float(os.environ.get("RVH_TIMEOUT_SCALE", "1"))
+
+
+class Failure(Exception):
+    pass
+
+
+def run(cmd, log, timeout=600, cwd=TOP, env=None):
+    """Run a shell command, its output appended to log; return (status, output)."""
+    with open(log, "a") as f:
+        f.write("$ %s\n" % cmd)
+        f.flush()
+        p = subprocess.Popen(cmd, shell=True, cwd=cwd, env=env, stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, start_new_session=True)
+        try:
+            out, _ = p.communicate(timeout=timeout * SCALE)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            out, _ = p.communicate()
+            f.write(out.decode(errors="replace"))
+            raise Failure("timed out after %.0f s: %s" % (timeout * SCALE, cmd))
+        text = out.decode(errors="replace").replace("\r\n", "\n")
+        f.write(text)
+        return p.returncode, text
+
+
+def must(cmd, log, timeout=600, **kw):
+    status, out = run(cmd, log, timeout, **kw)
+    if status != 0:
+        raise Failure("exit status %d: %s" % (status, cmd))
+    return out
+
+
+def match_console(text, expect=(), forbid=()):
+    for pat in expect:
+        if not re.search(pat, text, re.M):
+            raise Failure("console lacks /%s/" % pat)
+    for pat in forbid:
+        m = re.search(pat, text, re.M)
+        if m:
+            raise Failure("console has forbidden /%s/: %r" % (pat, m.group(0)))
+
+
+def qemu_make_args(cpu="rv64", smp=1, extra=""):
+    return "make -s --no-print-directory qemu QEMU_CPU='%s' SMP=%d QEMU_EXTRA='%s'" % (cpu, smp, extra)
+
+
+def qemu_case(cpu="rv64", smp=1, expect=(), forbid=(), timeout=60):
+    def case(log):
+        try:
+            status, out = run(qemu_make_args(cpu, smp), log, timeout)
+        except Failure as e:
+            raise Failure("QEMU did not exit by itself: " + str(e))
+        match_console(out, expect, forbid)
+    return case
+
+
+BANNER = [r"^RVH Book hypervisor, stage \d+", r"^rvh: boot hart 0, device tree at 0x[0-9a-f]+$",
+          r"^rvh: SBI 2\.0, OpenSBI 1\.\d+, console: SBI DBCN$"]
+NO_BUG = [r"unexpected trap", r"panic"]
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def nw_line(pattern, chapter="chapters/01-boot.nw"):
+    """The line of a chapter holding pattern: where a .nw breakpoint goes."""
+    with open(os.path.join(TOP, chapter)) as f:
+        for n, line in enumerate(f, 1):
+            if pattern in line:
+                return n
+    raise Failure("%s has no line with %r" % (chapter, pattern))
+
+
+def under_gdb(log, gdb_cmds, timeout=90):
+    """Boot QEMU halted (-S), drive it with gdb-multiarch in batch mode; return
+    (console, gdb output). QEMU must still exit by itself when gdb lets go."""
+    port = free_port()
+    qlog = log + ".console"
+    with open(qlog, "w") as qf:
+        q = subprocess.Popen(qemu_make_args(extra="-S -gdb tcp:127.0.0.1:%d" % port),
+                             shell=True, cwd=TOP, stdout=qf, stderr=subprocess.STDOUT,
+                             start_new_session=True)
+    try:
+        for _ in range(100):                  # wait for QEMU's gdb stub
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        args = " ".join("-ex %s" % sh_quote(c) for c in
+                        ["set pagination off", "set confirm off",
+                         "target remote 127.0.0.1:%d" % port] + gdb_cmds)
+        _, gdb_out = run("gdb-multiarch -q -batch -nx %s build/rvh.elf" % args, log, timeout)
+        q.wait(timeout=timeout * SCALE)
+    except subprocess.TimeoutExpired:
+        raise Failure("QEMU did not exit by itself after gdb detached")
+    finally:
+        if q.poll() is None:
+            os.killpg(q.pid, signal.SIGKILL)
+            q.wait()
+    with open(qlog, errors="replace") as f:
+        console = f.read().replace("\r\n", "\n")
+    with open(log, "a") as f:
+        f.write("--- console ---\n" + console)
+    return console, gdb_out
+
+
+def sh_quote(s):
+    return "'" + s.replace("'", "'\\''") + "'"
+
+
+# --- The cases -------------------------------------------------------------------------------
+
+def case_build(log):
+    must("make -s --no-print-directory build", log)
+
+
+def case_unit(log):
+    out = must("make -s --no-print-directory unit", log)
+    oks = len(re.findall(r"^ok \d+", out, re.M))
+    if re.search(r"^not ok", out, re.M) or oks == 0:
+        raise Failure("unit tests: %d ok, some not ok" % oks)
+
+
+def case_check_compile(log):
+    must("make -s --no-print-directory check-compile", log)
+
+
+def case_check_tangle(log):
+    must("make -s --no-print-directory check-tangle", log)
+
+
+def case_tangle_drift(log):
+    """check-tangle must catch a chapter edited without make tangle, and a
+    root with a misspelt name."""
+    files = subprocess.run(["git", "ls-files", "chapters", "tools", "tangled", "asm", "Makefile"],
+                           cwd=TOP, capture_output=True, text=True).stdout.split()
+    if not files:
+        raise Failure("git ls-files found nothing to copy")
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in files:
+            os.makedirs(os.path.join(tmp, os.path.dirname(f)), exist_ok=True)
+            shutil.copy2(os.path.join(TOP, f), os.path.join(tmp, f))
+        must("make -s --no-print-directory check-tangle", log, cwd=tmp)
+        boot = os.path.join(tmp, "chapters", "01-boot.nw")
+        text = open(boot).read()
+        open(boot, "w").write(text.replace("RVH_STACK_SIZE  16384", "RVH_STACK_SIZE  16385", 1))
+        status, out = run("make -s --no-print-directory check-tangle", log, cwd=tmp)
+        if status == 0 or "tangled/config.h differs" not in out:
+            raise Failure("check-tangle passed a chapter edited without re-tangling")
+        open(boot, "w").write(text + "\n<<tangled/config.h >>=\n/* misspelt */\n@\n")
+        status, out = run("make -s --no-print-directory check-tangle", log, cwd=tmp)
+        if status == 0 or "tools/roots" not in out:
+            raise Failure("check-tangle passed a root missing from tools/roots")
+
+
+def case_book(log):
+    must("make -s --no-print-directory book", log, timeout=300)
+    aux = os.path.join(TOP, "build", "book")
+    toc = open(os.path.join(aux, "rvh.toc")).read()
+    lof = open(os.path.join(aux, "rvh.lof")).read()
+    for want in ("Index of chunks", "Index of identifiers", "Booting in HS-mode"):
+        if want not in toc:
+            raise Failure("the table of contents lacks %r" % want)
+    if "vCPU lifecycle" not in lof:
+        raise Failure("the list of figures lacks the lifecycle figure")
+    body = open(os.path.join(aux, "body.tex")).read()
+    if "\\nwixident" not in body and "\\nwindexdefn" not in body:
+        raise Failure("noweave produced no identifier index entries")
+
+
+def case_gdb(log):
+    line = nw_line("hext_probe(&hext);")
+    console, out = under_gdb(log, ["break hyp_main", "break chapters/01-boot.nw:%d" % line,
+                                   "continue", "info registers a0", "continue", "continue"])
+    if not re.search(r"Breakpoint 1, hyp_main \(hartid=0, dtb=\d+\) at chapters/01-boot.nw:\d+", out):
+        raise Failure("gdb did not stop at hyp_main in chapters/01-boot.nw")
+    if not re.search(r"Breakpoint 2, hyp_main .* at chapters/01-boot.nw:%d" % line, out):
+        raise Failure("gdb did not stop at chapters/01-boot.nw:%d" % line)
+    match_console(console, BANNER + [r"^rvh: power off \(success\)$"], NO_BUG)
+
+
+def case_trap_dump(log):
+    """Make the hypervisor jump to address 0 (no memory there) and check that
+    its own trap vector names the fault, dumps the CSRs and powers off."""
+    console, _ = under_gdb(log, ["break report_hext", "continue", "set $pc = 0", "continue"])
+    match_console(console, [
+        r"^rvh: unexpected trap in the hypervisor: instruction access fault \(scause=0x1\)$",
+        r"^rvh:   sepc=0x0 stval=0x0 sstatus=0x[0-9a-f]+$",
+        r"^rvh:   htval=0x[0-9a-f]+ htinst=0x[0-9a-f]+ hstatus=0x[0-9a-f]+$",
+        r"^rvh: +ra=[0-9a-f]{16} +sp=[0-9a-f]{16}",
+        r"^rvh: panic: stopping: a trap in HS-mode is a hypervisor bug$",
+        r"^rvh: power off \(failure\)$"], [r"stage 1 done"])
+
+
+CASES = [
+    ("build", case_build),
+    ("unit", case_unit),
+    ("check-compile", case_check_compile),
+    ("check-tangle", case_check_tangle),
+    ("tangle-drift", case_tangle_drift),
+    ("book", case_book),
+    ("boot", qemu_case(expect=BANNER + [
+        r"^rvh: harts: 0 \(boot\)$",
+        r"^rvh: H extension: present$",
+        r"^rvh: G-stage modes: Sv39x4( Sv48x4)?( Sv57x4)?, VMID bits: \d+, Sstc: (yes|no)$",
+        r"^rvh: hedeleg=0xb10d hideleg=0x444 hcounteren=0x7 henvcfg=0x0 hvip=0x0$",
+        r"^rvh: stage 1 done: this hart can host guests$",
+        r"^rvh: power off \(success\)$"], forbid=NO_BUG)),
+    ("boot-smp4", qemu_case(smp=4, expect=BANNER + [
+        r"^rvh: harts: 0 \(boot\) 1 \(stopped\) 2 \(stopped\) 3 \(stopped\)$",
+        r"^rvh: power off \(success\)$"], forbid=NO_BUG)),
+    ("no-h", qemu_case(cpu="rv64,h=false", expect=BANNER + [
+        r"^rvh: hart 0 has no hypervisor extension \(H\): cannot host guests; run QEMU with -cpu rv64",
+        r"^rvh: power off \(failure\)$"], forbid=NO_BUG + [r"H extension: present"])),
+    ("gdb", case_gdb),
+    ("trap-dump", case_trap_dump),
+]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--only", help="comma-separated case names")
+    ap.add_argument("--list", action="store_true")
+    args = ap.parse_args()
+    if args.list:
+        print("\n".join(name for name, _ in CASES))
+        return 0
+    chosen = CASES
+    if args.only:
+        names = args.only.split(",")
+        chosen = [c for c in CASES if c[0] in names]
+    os.makedirs(LOGS, exist_ok=True)
+    passed = failed = 0
+    for name, fn in chosen:
+        log = os.path.join(LOGS, name + ".log")
+        open(log, "w").close()
+        t0 = time.time()
+        try:
+            fn(log)
+            passed += 1
+            print("ok    %-14s %6.1fs" % (name, time.time() - t0), flush=True)
+        except Exception as e:           # a broken case is a failed case, never a crash
+            failed += 1
+            print("FAIL  %-14s %6.1fs  %s" % (name, time.time() - t0, e), flush=True)
+            print("      log: %s (last lines below)" % os.path.relpath(log, TOP))
+            with open(log, errors="replace") as f:
+                for line in f.readlines()[-25:]:
+                    print("      | " + line.rstrip())
+    print("%d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,25 @@
+#!/bin/sh
+# book.sh CHAPTER...: weave every chapter in one noweave run and build
+# build/book.pdf from book/rvh.tex. An undefined reference, citation or chunk
+# is a failure, not a warning.
+set -eu
+out=build/book
+mkdir -p "$out"
+noweave -n -index -autodefs c "$@" > "$out/body.tex"
+cp book/*.tex "$out/"
+cd "$out"
+export TEXINPUTS=".:../../book:"
+export max_print_line=1000
+if ! latexmk -pdf -interaction=nonstopmode -halt-on-error rvh.tex > latexmk.log 2>&1; then
+    tail -n 40 rvh.log 2>/dev/null || tail -n 40 latexmk.log
+    echo "book: LaTeX failed (build/book/rvh.log)"; exit 1
+fi
+if grep -nE "undefined references|Reference .* undefined|Citation .* undefined|There were undefined|Label\(s\) may have changed" rvh.log; then
+    echo "book: build/book/rvh.log has undefined references"; exit 1
+fi
+if grep -n "never defined" body.tex | head -n 5 | grep .; then
+    echo "book: a chunk is used but never defined"; exit 1
+fi
+cp rvh.pdf ../book.pdf
+pages=$(sed -n 's/^Output written on rvh.pdf (\([0-9]*\) page.*/\1/p' rvh.log)
+echo "book: build/book.pdf, ${pages:-?} pages"
