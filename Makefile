@@ -45,7 +45,7 @@ QEMU_EXTRA ?=
 QEMU_FLAGS  = -machine virt -cpu $(QEMU_CPU) -smp $(SMP) -m $(MEM) -nographic \
               -bios default -kernel $(B)/rvh.elf $(QEMU_EXTRA)
 
-.PHONY: all build tangle check-tangle check-compile run qemu gdb test book deps clean unit
+.PHONY: all build tangle check-tangle check-compile check-multilib run qemu gdb test book deps clean unit
 all build: $(B)/rvh.elf
 
 # --- Tangling -----------------------------------------------------------------
@@ -83,9 +83,16 @@ $(B)/rvh.elf: $(OBJS) $(B)/src/$(LD_ROOT)
 	@echo "  LD      $@"
 	@$(CC) $(CFLAGS) $(LDFLAGS) -T $(B)/src/$(LD_ROOT) $(OBJS) -o $@
 
+# picolibc must be the rv64imac/lp64 variant: any other -march makes gcc
+# choose a library for another ABI, and the link fails or uses FP registers.
+check-multilib:
+	@d=$$($(CC) $(ARCH) --specs=picolibc.specs -print-multi-directory); \
+	  if [ "$$d" != rv64imac/lp64 ]; then echo "check-multilib: gcc chose $$d, not rv64imac/lp64"; exit 1; fi; \
+	  echo "check-multilib: $$d"
+
 # The committed tangled/ and asm/ must build on their own, exactly as a reader
 # who browses them would build them.
-check-compile:
+check-compile: check-multilib
 	@rm -rf $(B)/committed && mkdir -p $(B)/committed
 	@for f in $(C_ROOTS) $(S_ROOTS); do \
 	  $(CC) $(CFLAGS) -Itangled -c $$f -o $(B)/committed/$$(echo $$f | tr / _).o || exit 1; done
@@ -102,10 +109,11 @@ qemu: $(B)/rvh.elf
 	$(QEMU) $(QEMU_FLAGS)
 
 gdb: deps $(B)/rvh.elf
-	@echo "QEMU waits for gdb on localhost:1234; quit gdb, then press Ctrl-A x in QEMU"
-	$(QEMU) $(QEMU_FLAGS) -s -S & \
-	$(GDB) -q -ex 'set architecture riscv:rv64' -ex 'target remote localhost:1234' $(B)/rvh.elf; \
-	kill %1 2>/dev/null || true
+	@echo "QEMU waits for gdb on localhost:1234; its console shares this terminal."
+	@echo "Try: break hyp_main, break chapters/01-boot.nw:LINE, continue. Quit gdb to stop QEMU."
+	$(QEMU) $(QEMU_FLAGS) -s -S < /dev/null & qemu=$$!; \
+	$(GDB) -q -ex 'target remote localhost:1234' $(B)/rvh.elf; \
+	kill $$qemu 2>/dev/null || true
 
 # --- The book -----------------------------------------------------------------
 book: $(B)/book.pdf
