@@ -38,12 +38,20 @@ CFLAGS := $(ARCH) -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
           -fno-common -fno-omit-frame-pointer --specs=picolibc.specs
 LDFLAGS := -nostartfiles -Wl,--no-warn-rwx-segments -Wl,-Map=$(B)/rvh.map
 
+# The guest image (a flat binary or a Linux Image) goes to QEMU as -initrd;
+# BOOTARGS (e.g. "mem=64M") reach the hypervisor as /chosen/bootargs.
+# QEMU puts an -initrd at half of RAM, so RAM must be well over twice the
+# guest's 128 MiB for the guest's RAM to be found in one piece below it.
 QEMU_CPU   ?= rv64
 SMP        ?= 1
-MEM        ?= 256M
+MEM        ?= 512M
+GUEST      ?= $(B)/guests/hello.bin
+BOOTARGS   ?=
 QEMU_EXTRA ?=
 QEMU_FLAGS  = -machine virt -cpu $(QEMU_CPU) -smp $(SMP) -m $(MEM) -nographic \
-              -bios default -kernel $(B)/rvh.elf $(QEMU_EXTRA)
+              -bios default -kernel $(B)/rvh.elf \
+              $(if $(GUEST),-initrd $(GUEST)) $(if $(BOOTARGS),-append "$(BOOTARGS)") \
+              $(QEMU_EXTRA)
 
 .PHONY: all build tangle check-tangle check-compile check-multilib run qemu gdb test book deps clean unit
 all build: $(B)/rvh.elf
@@ -100,15 +108,18 @@ check-compile: check-multilib
 	  $(B)/committed/*.o -o $(B)/committed/rvh.elf
 	@echo "check-compile: tangled/ and asm/ build build/committed/rvh.elf with -Werror"
 
+# --- Test guests (plain C and assembly, not literate) ---------------------------
+include guests/guests.mk
+
 # --- Running ------------------------------------------------------------------
 deps:
 	@sh tools/deps.sh
 
 run: deps qemu
-qemu: $(B)/rvh.elf
+qemu: $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST))
 	$(QEMU) $(QEMU_FLAGS)
 
-gdb: deps $(B)/rvh.elf
+gdb: deps $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST))
 	@echo "QEMU waits for gdb on localhost:1234; its console shares this terminal."
 	@echo "Try: break hyp_main, break chapters/01-boot.nw:LINE, continue. Quit gdb to stop QEMU."
 	$(QEMU) $(QEMU_FLAGS) -s -S < /dev/null & qemu=$$!; \
@@ -117,7 +128,7 @@ gdb: deps $(B)/rvh.elf
 
 # --- The book -----------------------------------------------------------------
 book: $(B)/book.pdf
-$(B)/book.pdf: $(CHAPTERS) $(wildcard book/*.tex book/*.sty)
+$(B)/book.pdf: $(CHAPTERS) $(wildcard book/*.tex book/*.sty) tools/book.sh tools/nw-underscore
 	@tools/book.sh $(CHAPTERS)
 
 # --- Tests --------------------------------------------------------------------
@@ -127,14 +138,23 @@ test: deps
 # Host unit tests: tangled C that needs no hardware, under ASan and UBSan.
 # A test names the tangled sources it links in a line "// sources: ...".
 HOSTCC ?= gcc
+# tests/unit/fake comes first on the include path: its headers stand in for
+# tangled ones that would execute hypervisor instructions (arch/hfence.h).
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
-               -fno-sanitize-recover=all -I$(B)/src/tangled -Itests/unit
+               -fno-sanitize-recover=all -Itests/unit/fake -I$(B)/src/tangled -Itests/unit
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
-$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(SRC_C) $(SRC_H)
+$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(wildcard tests/unit/fake/*/*.h) $(SRC_C) $(SRC_H)
 	@mkdir -p $(dir $@)
 	@$(HOSTCC) $(HOST_CFLAGS) $< $(addprefix $(B)/src/,$(shell sed -n 's|^// sources:||p' $<)) -o $@
-unit: $(UNIT_TESTS)
+# Device trees for the tests: dtc compiles each tests/unit/*.dts into build/unit/.
+# test_fdt writes build/unit/fdt-written.dtb, which dtc must then read back.
+UNIT_DTBS := $(patsubst tests/unit/%.dts,$(B)/unit/%.dtb,$(wildcard tests/unit/*.dts))
+$(B)/unit/%.dtb: tests/unit/%.dts
+	@mkdir -p $(dir $@)
+	@dtc -I dts -O dtb -o $@ $<
+unit: $(UNIT_TESTS) $(UNIT_DTBS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
+	@dtc -I dtb -O dts -o $(B)/unit/fdt-written.dts $(B)/unit/fdt-written.dtb
 
 clean:
 	rm -rf $(B)

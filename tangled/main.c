@@ -10,6 +10,7 @@
 #include "arch/sbi.h"
 #include "lib/console.h"
 #include "lib/panic.h"
+#include "vmm/vmm.h"
 
 static char hart_tls[RVH_MAX_HARTS][RVH_TLS_SIZE] __attribute__((aligned(64)));
 
@@ -75,6 +76,6 @@ noreturn void hyp_main(unsigned long hartid, unsigned long dtb)
     hext_probe(&hext);
     hext_enable_hart();
     report_hext();
-    printf("rvh: stage 1 done: this hart can host guests\n");
-    power_off(false);
+    printf("rvh: this hart can host guests\n");
+    vmm_main(hartid, dtb);
 }

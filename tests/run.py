@@ -66,21 +66,22 @@ def match_console(text, expect=(), forbid=()):
             raise Failure("console has forbidden /%s/: %r" % (pat, m.group(0)))
 
 
-def qemu_make_args(cpu="rv64", smp=1, extra=""):
-    return "make -s --no-print-directory qemu QEMU_CPU='%s' SMP=%d QEMU_EXTRA='%s'" % (cpu, smp, extra)
+def qemu_make_args(cpu="rv64", smp=1, extra="", guest="", bootargs=""):
+    return ("make -s --no-print-directory qemu QEMU_CPU='%s' SMP=%d QEMU_EXTRA='%s' "
+            "GUEST='%s' BOOTARGS='%s'" % (cpu, smp, extra, guest, bootargs))
 
 
-def qemu_case(cpu="rv64", smp=1, expect=(), forbid=(), timeout=60):
+def qemu_case(cpu="rv64", smp=1, guest="", bootargs="", expect=(), forbid=(), timeout=60):
     def case(log):
         try:
-            status, out = run(qemu_make_args(cpu, smp), log, timeout)
+            status, out = run(qemu_make_args(cpu, smp, guest=guest, bootargs=bootargs), log, timeout)
         except Failure as e:
             raise Failure("QEMU did not exit by itself: " + str(e))
         match_console(out, expect, forbid)
     return case
 
 
-BANNER = [r"^RVH Book hypervisor, stage \d+", r"^rvh: boot hart 0, device tree at 0x[0-9a-f]+$",
+BANNER = [r"^RVH Book hypervisor, stage \d+", r"^rvh: boot hart \d+, device tree at 0x[0-9a-f]+$",
           r"^rvh: SBI 2\.0, OpenSBI 1\.\d+, console: SBI DBCN$"]
 NO_BUG = [r"unexpected trap", r"panic"]
 
@@ -102,13 +103,13 @@ def nw_line(pattern, chapter="chapters/01-boot.nw"):
     raise Failure("%s has no line with %r" % (chapter, pattern))
 
 
-def under_gdb(log, gdb_cmds, timeout=90):
+def under_gdb(log, gdb_cmds, timeout=90, guest=""):
     """Boot QEMU halted (-S), drive it with gdb-multiarch in batch mode; return
     (console, gdb output). QEMU must still exit by itself when gdb lets go."""
     port = free_port()
     qlog = log + ".console"
     with open(qlog, "w") as qf:
-        q = subprocess.Popen(qemu_make_args(extra="-S -gdb tcp:127.0.0.1:%d" % port),
+        q = subprocess.Popen(qemu_make_args(extra="-S -gdb tcp:127.0.0.1:%d" % port, guest=guest),
                              shell=True, cwd=TOP, stdout=qf, stderr=subprocess.STDOUT,
                              start_new_session=True)
     try:
@@ -164,7 +165,7 @@ def case_check_tangle(log):
 def case_tangle_drift(log):
     """check-tangle must catch a chapter edited without make tangle, and a
     root with a misspelt name."""
-    files = subprocess.run(["git", "ls-files", "chapters", "tools", "tangled", "asm", "Makefile"],
+    files = subprocess.run(["git", "ls-files", "chapters", "tools", "tangled", "asm", "guests", "Makefile"],
                            cwd=TOP, capture_output=True, text=True).stdout.split()
     if not files:
         raise Failure("git ls-files found nothing to copy")
@@ -204,11 +205,25 @@ def case_gdb(log):
     line = nw_line("hext_probe(&hext);")
     console, out = under_gdb(log, ["break hyp_main", "break chapters/01-boot.nw:%d" % line,
                                    "continue", "info registers a0", "continue", "continue"])
-    if not re.search(r"Breakpoint 1, hyp_main \(hartid=0, dtb=\d+\) at chapters/01-boot.nw:\d+", out):
+    if not re.search(r"Breakpoint 1, hyp_main \(hartid=\d+, dtb=\d+\) at chapters/01-boot.nw:\d+", out):
         raise Failure("gdb did not stop at hyp_main in chapters/01-boot.nw")
     if not re.search(r"Breakpoint 2, hyp_main .* at chapters/01-boot.nw:%d" % line, out):
         raise Failure("gdb did not stop at chapters/01-boot.nw:%d" % line)
     match_console(console, BANNER + [r"^rvh: power off \(success\)$"], NO_BUG)
+
+
+def case_guest_fault(log):
+    """A guest that loads from an unmapped guest-physical address is stopped with
+    that address and the load's pc; the hypervisor itself carries on and powers off."""
+    status, out = run(qemu_make_args(guest=FAULT), log, 60)
+    m = re.search(r"^fault: loading from 0x40000000 at pc (0x[0-9a-f]+)$", out, re.M)
+    if not m:
+        raise Failure("the fault guest did not say where it would load")
+    match_console(out, [
+        r"^vmm: vm0: stopped: load guest-page fault at gpa 0x40000000, pc %s: no memory or device there$"
+        % m.group(1),
+        r"^rvh: +ra=[0-9a-f]{16}", r"^vmm: all VMs stopped$", r"^rvh: power off \(failure\)$"],
+        NO_BUG + [r"^not ok"])
 
 
 def case_trap_dump(log):
@@ -221,8 +236,33 @@ def case_trap_dump(log):
         r"^rvh:   htval=0x[0-9a-f]+ htinst=0x[0-9a-f]+ hstatus=0x[0-9a-f]+$",
         r"^rvh: +ra=[0-9a-f]{16} +sp=[0-9a-f]{16}",
         r"^rvh: panic: stopping: a trap in HS-mode is a hypervisor bug$",
-        r"^rvh: power off \(failure\)$"], [r"stage 1 done"])
+        r"^rvh: power off \(failure\)$"], [r"can host guests"])
 
+
+def case_offsets_guard(log):
+    """Moving a field of struct vcpu_regs without its offset must stop the build."""
+    files = subprocess.run(["git", "ls-files"], cwd=TOP, capture_output=True, text=True).stdout.split()
+    with tempfile.TemporaryDirectory() as tmp:
+        for f in files:
+            if f.startswith(("chapters/", "tools/", "tests/", "guests/", "book/")) or f == "Makefile":
+                os.makedirs(os.path.join(tmp, os.path.dirname(f)), exist_ok=True)
+                shutil.copy2(os.path.join(TOP, f), os.path.join(tmp, f))
+        must("make -s --no-print-directory build", log, cwd=tmp)
+        ch = os.path.join(tmp, "chapters", "02-vcpu.nw")
+        text = open(ch).read()
+        old = "unsigned long sstatus, hstatus, scounteren, sepc;"
+        if old not in text:
+            raise Failure("02-vcpu.nw no longer has the guest CSR line this test edits")
+        open(ch, "w").write(text.replace(old, "unsigned long hstatus, sstatus, scounteren, sepc;", 1))
+        status, out = run("make -s --no-print-directory build", log, cwd=tmp)
+        if status == 0:
+            raise Failure("the build passed with struct vcpu_guest_csrs reordered")
+        if "VCPU_GUEST_SSTATUS is stale" not in out:
+            raise Failure("the build failed, but not on the offset check")
+
+
+HELLO = "build/guests/hello.bin"
+FAULT = "build/guests/fault.bin"
 
 CASES = [
     ("build", case_build),
@@ -236,14 +276,30 @@ CASES = [
         r"^rvh: H extension: present$",
         r"^rvh: G-stage modes: Sv39x4( Sv48x4)?( Sv57x4)?, VMID bits: \d+, Sstc: (yes|no)$",
         r"^rvh: hedeleg=0xb10d hideleg=0x444 hcounteren=0x7 henvcfg=0x0 hvip=0x0$",
-        r"^rvh: stage 1 done: this hart can host guests$",
+        r"^rvh: this hart can host guests$",
+        r"^vmm: no guest image: start QEMU with -initrd IMAGE",
         r"^rvh: power off \(success\)$"], forbid=NO_BUG)),
     ("boot-smp4", qemu_case(smp=4, expect=BANNER + [
-        r"^rvh: harts: 0 \(boot\) 1 \(stopped\) 2 \(stopped\) 3 \(stopped\)$",
+        r"^rvh: harts:( \d \((boot|stopped)\)){4}$", r"^rvh: harts:.* \d \(boot\)",
         r"^rvh: power off \(success\)$"], forbid=NO_BUG)),
     ("no-h", qemu_case(cpu="rv64,h=false", expect=BANNER + [
         r"^rvh: hart 0 has no hypervisor extension \(H\): cannot host guests; run QEMU with -cpu rv64",
         r"^rvh: power off \(failure\)$"], forbid=NO_BUG + [r"H extension: present"])),
+    ("offsets-guard", case_offsets_guard),
+    ("hello", qemu_case(guest=HELLO, expect=BANNER + [
+        r"^vmm: vm0: 128 MiB at 0x80000000 \(host 0x[0-9a-f]+\), entry 0x80200000, device tree 0x87e00000",
+        r"^ok \d+ - ", r"^# guest hello: \d+ passed, 0 failed$",
+        r"^vmm: vm0: shutdown \(reason: none\) after \d+ exits$",
+        r"^vmm: vm0: hypercall echo: 1000 calls in sequence, 1 out of sequence$",
+        r"^vmm: all VMs stopped$", r"^rvh: power off \(success\)$"],
+        forbid=NO_BUG + [r"^not ok", r"stopped:"])),
+    ("hello-mem64", qemu_case(guest=HELLO, bootargs="mem=64M", expect=[
+        r"^vmm: vm0: 64 MiB at 0x80000000 \(host 0x[0-9a-f]+\), entry 0x80200000, device tree 0x83e00000",
+        r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
+        forbid=NO_BUG)),
+    ("bad-mem", qemu_case(guest=HELLO, bootargs="mem=3M", expect=[
+        r"^rvh: panic: cannot read the boot configuration", r"^rvh: power off \(failure\)$"])),
+    ("guest-fault", case_guest_fault),
     ("gdb", case_gdb),
     ("trap-dump", case_trap_dump),
 ]

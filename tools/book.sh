@@ -5,7 +5,11 @@
 set -eu
 out=build/book
 mkdir -p "$out"
-noweave -n -index -autodefs c "$@" > "$out/body.tex"
+rm -f build/book.pdf "$out/rvh.aux"
+noweave -n -index -autodefs c -filter "$(pwd)/tools/nw-underscore" "$@" > "$out/body.tex"
+if ! grep -q '\\nwfilename' "$out/body.tex"; then
+    echo "book: noweave produced no chapters"; exit 1
+fi
 cp book/*.tex "$out/"
 cd "$out"
 export TEXINPUTS=".:../../book:"

@@ -1,6 +1,7 @@
 /* Detecting and enabling the hypervisor extension on this hart. */
 #include "arch/csr.h"
 #include "arch/hext.h"
+#include "arch/hfence.h"
 #include "arch/trap.h"
 
 int hext_probe_hgatp(void);     /* asm/boot.S */
@@ -32,7 +33,7 @@ void hext_probe(struct hext_info *info)
     info->sv57x4 = hgatp_accepts(HGATP_MODE_SV57X4, &bits);
     info->vmid_bits = bits;
     csr_write(hgatp, 0);
-    __asm__ volatile("hfence.gvma zero, zero" ::: "memory");
+    hfence_gvma_all();
 
     csr_set(henvcfg, HENVCFG_STCE);
     info->sstc = (csr_read(henvcfg) & HENVCFG_STCE) != 0;

@@ -30,6 +30,10 @@
 #define SBI_SRST_REASON_FAILURE     1
 #define SBI_EXT_DBCN                0x4442434E
 #define SBI_DBCN_WRITE_BYTE         2
+#define SBI_EXT_LEGACY_SHUTDOWN     0x08
+#define SBI_SRST_TYPE_COLD_REBOOT   1
+#define SBI_SRST_TYPE_WARM_REBOOT   2
+#define SBI_EXT_RVH                 0x0A525648
 
 struct sbiret {
     long error;         /* SBI_SUCCESS or a negative SBI_ERR_* */

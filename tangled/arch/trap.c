@@ -14,11 +14,11 @@ static const char *const abi_names[32] = {
     "s6", "s7", "s8", "s9", "s10", "s11", "t3", "t4", "t5", "t6",
 };
 
-static void print_gprs(const struct trap_frame *tf)
+void dump_gprs(const unsigned long x[32])
 {
     for (int i = 1; i < 32; i++)
         printf("%s%4s=%016lx%s", i % 4 == 1 ? "rvh:  " : "", abi_names[i],
-               tf->x[i], i % 4 == 0 || i == 31 ? "\n" : " ");
+               x[i], i % 4 == 0 || i == 31 ? "\n" : " ");
 }
 
 void hyp_trap(struct trap_frame *tf)
@@ -35,6 +35,6 @@ void hyp_trap(struct trap_frame *tf)
     if (hyp_trap_h_csrs)
         printf("rvh:   htval=0x%lx htinst=0x%lx hstatus=0x%lx\n",
                csr_read(htval), csr_read(htinst), csr_read(hstatus));
-    print_gprs(tf);
+    dump_gprs(tf->x);
     panic("stopping: a trap in HS-mode is a hypervisor bug");
 }

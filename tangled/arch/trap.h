@@ -21,6 +21,7 @@ _Static_assert(offsetof(struct trap_frame, sstatus) == TF_SSTATUS, "TF_SSTATUS")
 _Static_assert(sizeof(struct trap_frame) == TF_SIZE, "TF_SIZE");
 
 void hyp_trap(struct trap_frame *tf);
+void dump_gprs(const unsigned long x[32]);
 extern bool hyp_trap_h_csrs;    /* may the dump read the H CSRs? */
 #endif
 

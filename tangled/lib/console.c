@@ -15,10 +15,15 @@ bool console_uses_dbcn(void)
     return console_dbcn;
 }
 
+void console_putc(int c)
+{
+    sbi_console_putchar(c, console_dbcn);
+}
+
 static int console_put(char c, FILE *file)
 {
     (void)file;
-    sbi_console_putchar(c, console_dbcn);
+    console_putc(c);
     return (unsigned char)c;
 }
 

@@ -6,5 +6,6 @@
 
 void console_init(void);        /* probe DBCN; before the first printf */
 bool console_uses_dbcn(void);   /* which SBI console was chosen */
+void console_putc(int c);       /* one byte, unformatted, to the console */
 
 #endif

@@ -7,11 +7,13 @@
 static int check_count, check_failed;
 
 #define CHECK(cond, ...) do {                                           \
+        int check_ok_ = (cond) ? 1 : 0;   /* evaluated once */          \
         ++check_count;                                                  \
-        if (cond) { printf("ok %d - ", check_count); }                  \
+        if (check_ok_) { printf("ok %d - ", check_count); }             \
         else { printf("not ok %d - ", check_count); check_failed++; }   \
         printf(__VA_ARGS__);                                            \
-        printf(cond ? "\n" : "  (%s:%d: %s)\n", __FILE__, __LINE__, #cond); \
+        if (check_ok_) printf("\n");                                    \
+        else printf("  (%s:%d: %s)\n", __FILE__, __LINE__, #cond);      \
     } while (0)
 
 #define CHECK_STR(got, want, ...) do {                                  \

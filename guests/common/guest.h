@@ -1,0 +1,72 @@
+/*
+ * guest.h: what every RVH test guest can use.
+ *
+ * A test guest is a small bare-metal program in VS-mode.  It talks to the
+ * hypervisor only through ecall (the SBI calling convention), prints with
+ * picolibc's printf (on the SBI debug console), and reports its checks as
+ * TAP lines ("ok 3 - ...", "not ok 4 - ..."), ending with the plan "1..N"
+ * and a summary "# guest NAME: N passed, N failed".  Each guest defines
+ * main(); when main returns, the guest asks for a shutdown, with the reason
+ * "system failure" if main returned nonzero.
+ */
+#ifndef GUEST_H
+#define GUEST_H
+
+#include <stdbool.h>
+#include <stdnoreturn.h>
+
+/* Guest-physical memory as the hypervisor sets it up by default. */
+#define GUEST_RAM_BASE      0x80000000UL
+#define GUEST_RAM_SIZE      (128UL << 20)
+#define GUEST_LOAD_ADDR     0x80200000UL    /* where _start is */
+
+/* SBI error codes (SBI spec v2.0 §3.2). */
+#define SBI_SUCCESS             0
+#define SBI_ERR_NOT_SUPPORTED   (-2)
+#define SBI_ERR_INVALID_PARAM   (-3)
+
+/* The SBI extensions the guests use (SBI spec v2.0 §5.2, §10, §12). */
+#define SBI_EXT_LEGACY_PUTCHAR  0x01
+#define SBI_EXT_SRST            0x53525354
+#define SBI_SRST_SYSTEM_RESET   0
+#define SBI_SRST_TYPE_SHUTDOWN  0
+#define SBI_SRST_REASON_NONE    0
+#define SBI_SRST_REASON_FAILURE 1
+#define SBI_EXT_DBCN            0x4442434E
+#define SBI_DBCN_WRITE_BYTE     2
+
+/* The RVH hypercall extension, in the firmware-specific EID space. */
+#define RVH_EXT                 0x0A525648
+#define RVH_FID_VERSION         0           /* value: RVH_VERSION */
+#define RVH_FID_ECHO            1           /* a0 = sequence number, a1..a5 anything;
+                                               value: a0 ^ a1 ^ ... ^ a5 */
+#define RVH_VERSION             0x00010000
+
+struct sbiret {
+    long error;                 /* SBI_SUCCESS or a negative SBI_ERR_* */
+    long value;
+};
+
+/* One ecall: a7 = eid, a6 = fid, a0..a5 = arguments. */
+struct sbiret sbi_call(unsigned long eid, unsigned long fid,
+                       unsigned long a0, unsigned long a1, unsigned long a2,
+                       unsigned long a3, unsigned long a4, unsigned long a5);
+/* sbi_call with eid = RVH_EXT. */
+struct sbiret rvh_hypercall(unsigned long fid,
+                            unsigned long a0, unsigned long a1, unsigned long a2,
+                            unsigned long a3, unsigned long a4, unsigned long a5);
+/* SRST shutdown, reason "none" or "system failure"; does not return. */
+noreturn void sbi_shutdown(bool failure);
+
+/* TAP: ok() prints "ok N - what" or "not ok N - what" and returns cond. */
+bool ok(bool cond, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Optional: print the plan "1..n" first (for a guest that may not finish). */
+void tap_plan(unsigned n);
+/* Print the plan (unless tap_plan did) and the summary; nonzero if any check
+   failed or the plan was not met: a value for main to return. */
+int tap_done(void);
+
+/* Each guest's entry point, called by guest.c with _start's a0 and a1. */
+int main(unsigned long hartid, unsigned long dtb);
+
+#endif

@@ -1,0 +1,66 @@
+/* The vCPU library: a RISC-V hart, virtualised with the H extension. */
+#ifndef VCPU_VCPU_H
+#define VCPU_VCPU_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "vcpu/regs.h"
+
+struct vcpu_config {
+    unsigned vm_id;             /* which VM, for messages */
+    unsigned vcpu_id;           /* which vCPU of that VM */
+    unsigned long hart_id;      /* the hart id the guest sees, in a0 */
+    unsigned long dtb_gpa;      /* guest-physical address of its device tree, in a1 */
+};
+
+enum vcpu_state {
+    VCPU_CREATED,               /* vcpu_new done; setup, entry or memory missing */
+    VCPU_READY,                 /* may run */
+    VCPU_RUNNING,               /* inside vcpu_run */
+    VCPU_DOWN,                  /* stopped for good; only vcpu_new revives it */
+};
+struct vcpu {
+    struct vcpu_regs regs;
+    enum vcpu_state state;
+    struct vcpu_config cfg;
+    bool setup_done, entry_set, gstage_set;
+    bool loaded;
+    unsigned long hgatp;        /* G-stage root, mode and VMID (chapter 3) */
+    unsigned long exits;            /* traps from the guest into HS-mode */
+};
+enum vcpu_exit_reason {
+    VCPU_EXIT_NOTHING,              /* nothing to do; run again */
+    VCPU_EXIT_HYPERCALL,            /* RVH hypercall: nr, args */
+    VCPU_EXIT_SYSTEM_DOWN,          /* SRST shutdown: reason */
+    VCPU_EXIT_SYSTEM_RESET,         /* SRST reboot: type, reason */
+    VCPU_EXIT_GUEST_PAGE_FAULT,     /* an access the G-stage does not map */
+    VCPU_EXIT_EXTERNAL_INTERRUPT,   /* a host device interrupted the guest */
+    VCPU_EXIT_FAIL,                 /* the guest did something we cannot serve */
+    /* added by later chapters */
+};
+enum vcpu_access { VCPU_ACCESS_FETCH, VCPU_ACCESS_LOAD, VCPU_ACCESS_STORE };
+
+struct vcpu_exit {
+    enum vcpu_exit_reason reason;
+    union {
+        struct { unsigned long nr, args[6]; } hypercall;
+        struct { unsigned long type, reason; } system;
+        struct { uint64_t gpa; unsigned long pc; enum vcpu_access access; } page_fault;
+        struct { const char *why; unsigned long scause, stval, htval, htinst, pc; } fail;
+        /* added by later chapters */
+    };
+};
+int  vcpu_new(struct vcpu *vcpu, const struct vcpu_config *cfg);
+int  vcpu_setup(struct vcpu *vcpu);
+int  vcpu_set_entry(struct vcpu *vcpu, unsigned long entry_gpa);
+int  vcpu_set_gstage_root(struct vcpu *vcpu, unsigned long hgatp);
+int  vcpu_set_gpr(struct vcpu *vcpu, unsigned index, unsigned long value);
+int  vcpu_get_gpr(const struct vcpu *vcpu, unsigned index, unsigned long *value);
+int  vcpu_down(struct vcpu *vcpu);
+const char *vcpu_state_name(enum vcpu_state state);
+int  vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit);
+void vcpu_put(struct vcpu *vcpu);
+bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit);
+void vcpu_set_sbi_result(struct vcpu *vcpu, long error, long value);
+
+#endif

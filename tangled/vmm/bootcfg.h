@@ -1,0 +1,20 @@
+/* What the host device tree tells the monitor: RAM, image, options. */
+#ifndef VMM_BOOTCFG_H
+#define VMM_BOOTCFG_H
+
+#include <stdint.h>
+
+struct boot_config {
+    uint64_t ram_base, ram_size;        /* the host's RAM */
+    uint64_t initrd_start, initrd_end;  /* the guest image; both 0 if none */
+    uint32_t timebase;                  /* timer ticks per second */
+    const char *isa;                    /* the boot hart's riscv,isa */
+    const char *bootargs;               /* /chosen/bootargs, "" if none */
+    uint64_t guest_mem;                 /* mem=: guest RAM in bytes */
+    /* added by later chapters */
+};
+
+int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_hart);
+int bootargs_size(const char *args, const char *key, uint64_t *value);
+
+#endif

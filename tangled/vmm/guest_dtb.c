@@ -1,0 +1,111 @@
+/* The guest's device tree: only what its VM has. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "lib/fdt.h"
+#include "vmm/guest_dtb.h"
+
+static const char *const isa_passthrough[] = {
+    "zicntr", "zicsr", "zifencei", "zihintntl", "zihintpause", "zihpm", "zmmul",
+    "zaamo", "zalrsc", "zawrs", "zfa", "zfh", "zfhmin", "zca", "zcb", "zcd",
+    "zba", "zbb", "zbc", "zbs", "zkt", "svinval", "svnapot", "sstvecd", "sstvala",
+    "sscounterenw",
+};
+
+static int isa_append(char *out, size_t cap, size_t *len, const char *s, size_t n)
+{
+    if (*len + n + 1 > cap)
+        return -ENOSPC;
+    memcpy(out + *len, s, n);
+    *len += n;
+    out[*len] = '\0';
+    return 0;
+}
+static bool isa_allowed(const char *ext, size_t n, bool sstc)
+{
+    if (sstc && n == 4 && strncmp(ext, "sstc", 4) == 0)
+        return true;
+    for (size_t i = 0; i < sizeof isa_passthrough / sizeof *isa_passthrough; i++)
+        if (strlen(isa_passthrough[i]) == n && strncmp(ext, isa_passthrough[i], n) == 0)
+            return true;
+    return false;
+}
+
+int guest_isa(const char *host_isa, bool sstc, char *out, size_t cap)
+{
+    size_t len = 0;
+    const char *p = host_isa;
+    if (cap == 0 || strncmp(p, "rv64", 4) != 0)
+        return -EINVAL;
+    out[0] = '\0';
+    for (; *p && *p != '_'; p++)
+        if (*p != 'h' && *p != 'H' && isa_append(out, cap, &len, p, 1) < 0)
+            return -ENOSPC;
+    while (*p == '_') {
+        const char *ext = ++p;
+        while (*p && *p != '_')
+            p++;
+        if (isa_allowed(ext, (size_t)(p - ext), sstc) &&
+            (isa_append(out, cap, &len, "_", 1) < 0 ||
+             isa_append(out, cap, &len, ext, (size_t)(p - ext)) < 0))
+            return -ENOSPC;
+    }
+    return (int)len;
+}
+static int write_cpus(struct fdt_writer *w, const struct guest_dtb_info *info)
+{
+    char isa[256], name[32];
+    if (guest_isa(info->host_isa, info->sstc, isa, sizeof isa) < 0)
+        return -EINVAL;
+    fdt_w_node(w, "cpus");
+    fdt_w_prop_u32(w, "#address-cells", 1);
+    fdt_w_prop_u32(w, "#size-cells", 0);
+    fdt_w_prop_u32(w, "timebase-frequency", info->timebase);
+    for (unsigned i = 0; i < info->nr_harts; i++) {
+        snprintf(name, sizeof name, "cpu@%u", i);
+        fdt_w_node(w, name);
+        fdt_w_prop_str(w, "device_type", "cpu");
+        fdt_w_prop_u32(w, "reg", i);
+        fdt_w_prop_str(w, "compatible", "riscv");
+        fdt_w_prop_str(w, "riscv,isa", isa);
+        fdt_w_prop_str(w, "mmu-type", "riscv,sv39");
+        fdt_w_prop_str(w, "status", "okay");
+        fdt_w_node(w, "interrupt-controller");
+        fdt_w_prop_u32(w, "#interrupt-cells", 1);
+        fdt_w_prop_empty(w, "interrupt-controller");
+        fdt_w_prop_str(w, "compatible", "riscv,cpu-intc");
+        fdt_w_prop_u32(w, "phandle", i + 1);
+        fdt_w_end_node(w);
+        fdt_w_end_node(w);
+    }
+    fdt_w_end_node(w);
+    return 0;
+}
+
+int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info)
+{
+    struct fdt_writer w;
+    char name[32];
+    fdt_w_begin(&w, buf, cap, 0);
+    fdt_w_node(&w, "");
+    fdt_w_prop_u32(&w, "#address-cells", 2);
+    fdt_w_prop_u32(&w, "#size-cells", 2);
+    fdt_w_prop_str(&w, "compatible", "riscv-virtio");
+    fdt_w_prop_str(&w, "model", "RVH virtual machine");
+    fdt_w_node(&w, "chosen");
+    fdt_w_prop_str(&w, "bootargs", info->bootargs ? info->bootargs : "");
+    /* added by later chapters */
+    fdt_w_end_node(&w);
+    snprintf(name, sizeof name, "memory@%llx", (unsigned long long)info->ram_gpa);
+    fdt_w_node(&w, name);
+    fdt_w_prop_str(&w, "device_type", "memory");
+    uint32_t reg[4] = { (uint32_t)(info->ram_gpa >> 32), (uint32_t)info->ram_gpa,
+                        (uint32_t)(info->ram_size >> 32), (uint32_t)info->ram_size };
+    fdt_w_prop_cells(&w, "reg", reg, 4);
+    fdt_w_end_node(&w);
+    if (write_cpus(&w, info) < 0)
+        return -EINVAL;
+    /* added by later chapters */
+    fdt_w_end_node(&w);
+    return fdt_w_finish(&w);
+}

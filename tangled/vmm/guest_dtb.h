@@ -1,0 +1,22 @@
+/* Writing the device tree a guest boots with. */
+#ifndef VMM_GUEST_DTB_H
+#define VMM_GUEST_DTB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct guest_dtb_info {
+    uint64_t ram_gpa, ram_size;
+    unsigned nr_harts;
+    uint32_t timebase;
+    const char *host_isa;       /* the host's riscv,isa, filtered for the guest */
+    bool sstc;                  /* offer Sstc (chapter 6) */
+    const char *bootargs;       /* the guest's /chosen/bootargs */
+    /* added by later chapters */
+};
+
+int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info);
+int guest_isa(const char *host_isa, bool sstc, char *out, size_t cap);
+
+#endif

@@ -1,0 +1,132 @@
+/* Creating, booting and running a VM. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include "arch/hext.h"
+#include "arch/names.h"
+#include "arch/sbi.h"
+#include "arch/trap.h"
+#include "vmm/guest_dtb.h"
+#include "vmm/loader.h"
+#include "vmm/vm.h"
+
+#define GUEST_RAM_GPA   0x80000000UL
+#define SIZE_2M         (2UL << 20)
+
+int vm_create(struct vm *vm, unsigned id, const struct boot_config *boot,
+              struct page_pool *pool, const void *image, size_t image_size)
+{
+    memset(vm, 0, sizeof *vm);
+    vm->id = id;
+    vm->boot = boot;
+    vm->pool = pool;
+    vm->image = image;
+    vm->image_size = image_size;
+    uintptr_t hpa = page_alloc(pool, boot->guest_mem >> PAGE_SHIFT, SIZE_2M >> PAGE_SHIFT);
+    if (!hpa)
+        return -ENOMEM;
+    vm->ram = (struct guest_ram){ GUEST_RAM_GPA, boot->guest_mem, hpa };
+    unsigned long vmid = (unsigned long)id + 1;
+    if (vmid >= 1UL << hext.vmid_bits)
+        vmid = 0;
+    int err = gstage_init(&vm->gstage, pool, HGATP_MODE_SV39X4, vmid);
+    if (!err)
+        err = gstage_map(&vm->gstage, vm->ram.gpa, hpa, vm->ram.size, PTE_R | PTE_W | PTE_X);
+    if (err) {
+        page_free(pool, hpa, boot->guest_mem >> PAGE_SHIFT);
+        return err;
+    }
+    return 0;
+}
+int vm_boot(struct vm *vm)
+{
+    if (vm->vcpu.exits)
+        memset((void *)vm->ram.hpa, 0, vm->ram.size);
+    vm->dtb_gpa = vm->ram.gpa + vm->ram.size - SIZE_2M;
+    struct guest_dtb_info info = {
+        .ram_gpa = vm->ram.gpa, .ram_size = vm->ram.size, .nr_harts = 1,
+        .timebase = vm->boot->timebase, .host_isa = vm->boot->isa,
+        .bootargs = "",
+    };
+    int size = guest_dtb_build(guest_ram_ptr(&vm->ram, vm->dtb_gpa, SIZE_2M), SIZE_2M, &info);
+    if (size < 0)
+        return size;
+    int err = image_load(&vm->ram, vm->image, vm->image_size, vm->dtb_gpa, &vm->entry_gpa);
+    if (err)
+        return err;
+    struct vcpu_config vc = { .vm_id = vm->id, .vcpu_id = 0, .hart_id = 0,
+                              .dtb_gpa = vm->dtb_gpa };
+    if (vcpu_new(&vm->vcpu, &vc) || vcpu_setup(&vm->vcpu) ||
+        vcpu_set_entry(&vm->vcpu, vm->entry_gpa) ||
+        vcpu_set_gstage_root(&vm->vcpu, gstage_hgatp(&vm->gstage)))
+        return -EINVAL;
+    printf("vmm: vm%u: %lu MiB at 0x%lx (host 0x%lx), entry 0x%lx, device tree 0x%lx (%d bytes)\n",
+           vm->id, (unsigned long)(vm->ram.size >> 20), (unsigned long)vm->ram.gpa,
+           (unsigned long)vm->ram.hpa, (unsigned long)vm->entry_gpa,
+           (unsigned long)vm->dtb_gpa, size);
+    return 0;
+}
+static bool vm_stopped(struct vm *vm, const char *what, const struct vcpu_exit *exit)
+{
+    if (exit && exit->reason == VCPU_EXIT_GUEST_PAGE_FAULT)
+        printf("vmm: vm%u: stopped: %s guest-page fault at gpa 0x%lx, pc 0x%lx:"
+               " no memory or device there\n", vm->id, what,
+               (unsigned long)exit->page_fault.gpa, exit->page_fault.pc);
+    else if (exit && exit->reason == VCPU_EXIT_FAIL)
+        printf("vmm: vm%u: stopped: %s: %s (scause=0x%lx) at pc 0x%lx, stval=0x%lx"
+               " htval=0x%lx htinst=0x%lx\n", vm->id, what, scause_name(exit->fail.scause),
+               exit->fail.scause, exit->fail.pc, exit->fail.stval, exit->fail.htval,
+               exit->fail.htinst);
+    else
+        printf("vmm: vm%u: stopped: %s\n", vm->id, what);
+    dump_gprs(vm->vcpu.regs.guest_x);
+    printf("vmm: vm%u: %lu exits\n", vm->id, vm->vcpu.exits);
+    return false;
+}
+
+bool vm_run(struct vm *vm)
+{
+    struct vcpu_exit exit;
+    for (;;) {
+        memset(&exit, 0, sizeof exit);
+        int err = vcpu_run(&vm->vcpu, &exit);
+        if (err) {
+            printf("vmm: vm%u: cannot run its vCPU (state %s, error %d)\n", vm->id,
+                   vcpu_state_name(vm->vcpu.state), err);
+            return false;
+        }
+        switch (exit.reason) {
+        case VCPU_EXIT_NOTHING:
+            continue;
+        case VCPU_EXIT_HYPERCALL:
+            vm_hypercall(vm, &exit);
+            continue;
+        case VCPU_EXIT_SYSTEM_DOWN:
+            printf("vmm: vm%u: shutdown (reason: %s) after %lu exits\n", vm->id,
+                   exit.system.reason == SBI_SRST_REASON_NONE ? "none" : "system failure",
+                   vm->vcpu.exits);
+            return exit.system.reason == SBI_SRST_REASON_NONE;
+        case VCPU_EXIT_SYSTEM_RESET:
+            printf("vmm: vm%u: reboot\n", vm->id);
+            vcpu_put(&vm->vcpu);
+            if (vm_boot(vm) == 0)
+                continue;
+            return vm_stopped(vm, "the reboot failed", NULL);
+        case VCPU_EXIT_GUEST_PAGE_FAULT:
+            return vm_stopped(vm, exit.page_fault.access == VCPU_ACCESS_FETCH ? "instruction fetch"
+                                  : exit.page_fault.access == VCPU_ACCESS_LOAD ? "load" : "store",
+                              &exit);
+        case VCPU_EXIT_FAIL:
+            return vm_stopped(vm, exit.fail.why, &exit);
+        default:
+            return vm_stopped(vm, "an exit the monitor does not serve", &exit);
+        }
+    }
+}
+void vm_destroy(struct vm *vm)
+{
+    vcpu_put(&vm->vcpu);
+    vcpu_down(&vm->vcpu);
+    gstage_destroy(&vm->gstage);
+    page_free(vm->pool, vm->ram.hpa, vm->ram.size >> PAGE_SHIFT);
+}
