@@ -143,9 +143,13 @@ HOSTCC ?= gcc
 HOST_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fsanitize=address,undefined \
                -fno-sanitize-recover=all -Itests/unit/fake -I$(B)/src/tangled -Itests/unit
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)/unit/%,$(wildcard tests/unit/test_*.c))
-$(B)/unit/%: tests/unit/%.c tests/unit/check.h $(wildcard tests/unit/fake/*/*.h) $(SRC_C) $(SRC_H)
+# Sources under tests/ (fakes of the hart) are named from the top, the others
+# from build/src/.
+unit_sources = $(foreach f,$(shell sed -n 's|^// sources:||p' $(1)),$(if $(filter tests/%,$(f)),$(f),$(B)/src/$(f)))
+$(B)/unit/%: tests/unit/%.c $(wildcard tests/unit/*.h tests/unit/fake_*.c tests/unit/fake/*/*.h) \
+             $(SRC_C) $(SRC_H)
 	@mkdir -p $(dir $@)
-	@$(HOSTCC) $(HOST_CFLAGS) $< $(addprefix $(B)/src/,$(shell sed -n 's|^// sources:||p' $<)) -o $@
+	@$(HOSTCC) $(HOST_CFLAGS) $< $(call unit_sources,$<) -o $@
 # Device trees for the tests: dtc compiles each tests/unit/*.dts into build/unit/.
 # test_fdt writes build/unit/fdt-written.dtb, which dtc must then read back.
 UNIT_DTBS := $(patsubst tests/unit/%.dts,$(B)/unit/%.dtb,$(wildcard tests/unit/*.dts))

@@ -35,8 +35,9 @@ def run(cmd, log, timeout=600, cwd=TOP, env=None):
     with open(log, "a") as f:
         f.write("$ %s\n" % cmd)
         f.flush()
-        p = subprocess.Popen(cmd, shell=True, cwd=cwd, env=env, stdout=subprocess.PIPE,
-                             stderr=subprocess.STDOUT, start_new_session=True)
+        p = subprocess.Popen(cmd, shell=True, cwd=cwd, env=env, stdin=subprocess.DEVNULL,
+                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             start_new_session=True)
         try:
             out, _ = p.communicate(timeout=timeout * SCALE)
         except subprocess.TimeoutExpired:
@@ -110,8 +111,8 @@ def under_gdb(log, gdb_cmds, timeout=90, guest=""):
     qlog = log + ".console"
     with open(qlog, "w") as qf:
         q = subprocess.Popen(qemu_make_args(extra="-S -gdb tcp:127.0.0.1:%d" % port, guest=guest),
-                             shell=True, cwd=TOP, stdout=qf, stderr=subprocess.STDOUT,
-                             start_new_session=True)
+                             shell=True, cwd=TOP, stdin=subprocess.DEVNULL, stdout=qf,
+                             stderr=subprocess.STDOUT, start_new_session=True)
     try:
         for _ in range(100):                  # wait for QEMU's gdb stub
             try:

@@ -50,3 +50,12 @@ noreturn void sbi_shutdown(bool failure)
     for (;;)
         __asm__ volatile("wfi");
 }
+int sbi_console_getchar(bool dbcn)
+{
+    static unsigned char byte;
+    if (!dbcn)
+        return (int)sbi_ecall(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0, 0, 0, 0, 0).error;
+    struct sbiret r = sbi_ecall(SBI_EXT_DBCN, SBI_DBCN_READ, 1, (unsigned long)&byte,
+                                0, 0, 0, 0);
+    return r.error == SBI_SUCCESS && r.value == 1 ? byte : -1;
+}

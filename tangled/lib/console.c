@@ -20,6 +20,11 @@ void console_putc(int c)
     sbi_console_putchar(c, console_dbcn);
 }
 
+int console_getc(void)
+{
+    return sbi_console_getchar(console_dbcn);
+}
+
 static int console_put(char c, FILE *file)
 {
     (void)file;

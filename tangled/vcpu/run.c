@@ -3,6 +3,7 @@
 #include "arch/csr.h"
 #include "arch/hext.h"
 #include "arch/hfence.h"
+#include "arch/sbi.h"
 #include "vcpu/vcpu.h"
 
 void _run_guest(struct vcpu_regs *regs);        /* asm/switch.S */
@@ -54,4 +55,58 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
     } while (!vcpu_handle_exit(vcpu, exit));
     vcpu->state = VCPU_READY;
     return 0;
+}
+static bool vs_irq(unsigned irq)
+{
+    return irq == IRQ_VS_SOFT || irq == IRQ_VS_TIMER || irq == IRQ_VS_EXT;
+}
+
+int vcpu_inject_interrupt(struct vcpu *vcpu, unsigned irq)
+{
+    if (!vs_irq(irq))
+        return -EINVAL;
+    vcpu->regs.vs.hvip |= 1UL << irq;
+    if (vcpu->loaded)
+        csr_set(hvip, 1UL << irq);
+    return 0;
+}
+
+int vcpu_clear_interrupt(struct vcpu *vcpu, unsigned irq)
+{
+    if (!vs_irq(irq))
+        return -EINVAL;
+    vcpu->regs.vs.hvip &= ~(1UL << irq);
+    if (vcpu->loaded)
+        csr_clear(hvip, 1UL << irq);
+    return 0;
+}
+void vcpu_fence_local(struct vcpu *vcpu, unsigned kind, unsigned long start,
+                      unsigned long size, unsigned long asid)
+{
+    (void)vcpu;
+    if (kind == RFENCE_FENCE_I) {
+        __asm__ volatile("fence.i" ::: "memory");
+        return;
+    }
+    bool all = size == ~0UL || (start == 0 && size == 0) || size > 64 * 4096;
+    if (all && kind == RFENCE_SFENCE_VMA_ASID)
+        __asm__ volatile("hfence.vvma zero, %0" :: "r"(asid) : "memory");
+    else if (all)
+        __asm__ volatile("hfence.vvma zero, zero" ::: "memory");
+    else
+        for (unsigned long a = start & ~4095UL; a < start + size; a += 4096) {
+            if (kind == RFENCE_SFENCE_VMA_ASID)
+                __asm__ volatile("hfence.vvma %0, %1" :: "r"(a), "r"(asid) : "memory");
+            else
+                __asm__ volatile("hfence.vvma %0, zero" :: "r"(a) : "memory");
+        }
+}
+void vcpu_reset_vs_state(struct vcpu *vcpu)
+{
+    vcpu->regs.vs.vsatp = 0;
+    vcpu->regs.vs.vsstatus &= ~SSTATUS_SIE;
+    if (vcpu->loaded) {
+        csr_write(vsatp, 0);
+        csr_clear(vsstatus, SSTATUS_SIE);
+    }
 }

@@ -2,10 +2,15 @@
 #include "vcpu/sbi.h"
 
 static const struct vcpu_sbi_ext sbi_extensions[] = {
-    { SBI_EXT_LEGACY_PUTCHAR, SBI_EXT_LEGACY_SHUTDOWN, sbi_legacy_call },
+    { 0x00, SBI_EXT_LEGACY_SHUTDOWN, sbi_legacy_call },
     { SBI_EXT_DBCN, SBI_EXT_DBCN, sbi_dbcn_call },
     { SBI_EXT_SRST, SBI_EXT_SRST, sbi_srst_call },
     { SBI_EXT_RVH, SBI_EXT_RVH, sbi_rvh_call },
+    { SBI_EXT_TIME, SBI_EXT_TIME, sbi_time_call },
+    { SBI_EXT_IPI, SBI_EXT_IPI, sbi_ipi_call },
+    { SBI_EXT_RFENCE, SBI_EXT_RFENCE, sbi_rfence_call },
+    { SBI_EXT_BASE, SBI_EXT_BASE, sbi_base_call },
+    { SBI_EXT_HSM, SBI_EXT_HSM, sbi_hsm_call },
 };
 
 bool vcpu_sbi_call(struct vcpu *vcpu, struct vcpu_exit *exit)
@@ -13,24 +18,34 @@ bool vcpu_sbi_call(struct vcpu *vcpu, struct vcpu_exit *exit)
     unsigned long *x = vcpu->regs.guest_x;
     unsigned long eid = x[REG_A7], fid = x[REG_A6];
     struct sbiret ret = { SBI_ERR_NOT_SUPPORTED, 0 };
-    bool to_monitor = false;
-    for (unsigned i = 0; i < sizeof sbi_extensions / sizeof sbi_extensions[0]; i++) {
-        const struct vcpu_sbi_ext *e = &sbi_extensions[i];
-        if (eid >= e->eid_first && eid <= e->eid_last) {
-            to_monitor = e->handler(vcpu, eid, fid, &ret, exit);
-            break;
-        }
+    const struct vcpu_sbi_ext *e = sbi_find(eid);
+    enum sbi_action action = e ? e->handler(vcpu, eid, fid, &ret, exit) : SBI_RETURN;
+    vcpu->sbi_eid = eid;
+    switch (action) {
+    case SBI_RETURN:
+        vcpu->regs.guest.sepc += 4;
+        vcpu_set_sbi_result(vcpu, ret.error, ret.value);
+        return false;
+    case SBI_TO_MONITOR:
+        vcpu->regs.guest.sepc += 4;
+        return true;
+    case SBI_NO_RETURN:
+        return true;
+    case SBI_REDIRECTED:
+        break;
     }
-    vcpu->regs.guest.sepc += 4;
-    if (!to_monitor) {
-        x[REG_A0] = (unsigned long)ret.error;
-        if (eid > 0x0f)
-            x[REG_A1] = (unsigned long)ret.value;
-    }
-    return to_monitor;
+    return false;
+}
+const struct vcpu_sbi_ext *sbi_find(unsigned long eid)
+{
+    for (unsigned i = 0; i < sizeof sbi_extensions / sizeof sbi_extensions[0]; i++)
+        if (eid >= sbi_extensions[i].eid_first && eid <= sbi_extensions[i].eid_last)
+            return &sbi_extensions[i];
+    return NULL;
 }
 void vcpu_set_sbi_result(struct vcpu *vcpu, long error, long value)
 {
     vcpu->regs.guest_x[REG_A0] = (unsigned long)error;
-    vcpu->regs.guest_x[REG_A1] = (unsigned long)value;
+    if (vcpu->sbi_eid > 0x0f)
+        vcpu->regs.guest_x[REG_A1] = (unsigned long)value;
 }

@@ -2,11 +2,19 @@
 #ifndef VCPU_SBI_H
 #define VCPU_SBI_H
 
+#include "arch/csr.h"
 #include "arch/sbi.h"
 #include "vcpu/vcpu.h"
 
-typedef bool sbi_handler(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
-                         struct sbiret *ret, struct vcpu_exit *exit);
+enum sbi_action {
+    SBI_RETURN,         /* answered in ret; the ecall returns */
+    SBI_TO_MONITOR,     /* exit filled; the monitor answers, the ecall returns */
+    SBI_NO_RETURN,      /* exit filled; the ecall does not return */
+    SBI_REDIRECTED,     /* the handler set the guest's pc and registers itself */
+};
+
+typedef enum sbi_action sbi_handler(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
+                                    struct sbiret *ret, struct vcpu_exit *exit);
 
 struct vcpu_sbi_ext {
     unsigned long eid_first, eid_last;
@@ -14,6 +22,9 @@ struct vcpu_sbi_ext {
 };
 
 bool vcpu_sbi_call(struct vcpu *vcpu, struct vcpu_exit *exit);
+const struct vcpu_sbi_ext *sbi_find(unsigned long eid);
 sbi_handler sbi_legacy_call, sbi_dbcn_call, sbi_srst_call, sbi_rvh_call;
+sbi_handler sbi_base_call, sbi_time_call, sbi_ipi_call, sbi_rfence_call, sbi_hsm_call;
+void vcpu_set_timer(struct vcpu *vcpu, uint64_t deadline);
 
 #endif

@@ -2,8 +2,38 @@
 #include "lib/console.h"
 #include "vcpu/sbi.h"
 
-bool sbi_dbcn_call(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
-                   struct sbiret *ret, struct vcpu_exit *exit)
+/* added by later chapters */
+#define DBCN_CHUNK 256
+
+static struct sbiret dbcn_write(struct vcpu *vcpu)
+{
+    const unsigned long *x = vcpu->regs.guest_x;
+    unsigned char buf[DBCN_CHUNK];
+    unsigned long n = x[REG_A0] < DBCN_CHUNK ? x[REG_A0] : DBCN_CHUNK;
+    if (x[REG_A0 + 2] != 0 ||
+        vcpu_read_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, n) < 0)
+        return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
+    for (unsigned long i = 0; i < n; i++)
+        console_putc(buf[i]);
+    return (struct sbiret){ SBI_SUCCESS, (long)n };
+}
+static struct sbiret dbcn_read(struct vcpu *vcpu)
+{
+    const unsigned long *x = vcpu->regs.guest_x;
+    unsigned char buf[DBCN_CHUNK] = { 0 };
+    unsigned long n = x[REG_A0] < DBCN_CHUNK ? x[REG_A0] : DBCN_CHUNK, got = 0;
+    if (x[REG_A0 + 2] != 0 ||
+        vcpu_write_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, n) < 0)
+        return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
+    for (int c; got < n && (c = console_getc()) >= 0; got++)
+        buf[got] = (unsigned char)c;
+    if (vcpu_write_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, got) < 0)
+        return (struct sbiret){ SBI_ERR_FAILED, 0 };
+    return (struct sbiret){ SBI_SUCCESS, (long)got };
+}
+
+enum sbi_action sbi_dbcn_call(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
+                              struct sbiret *ret, struct vcpu_exit *exit)
 {
     (void)eid; (void)exit;
     switch (fid) {
@@ -12,6 +42,12 @@ bool sbi_dbcn_call(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
         ret->error = SBI_SUCCESS;
         break;
     /* added by later chapters */
+    case SBI_DBCN_WRITE:
+        *ret = dbcn_write(vcpu);
+        break;
+    case SBI_DBCN_READ:
+        *ret = dbcn_read(vcpu);
+        break;
     }
-    return false;
+    return SBI_RETURN;
 }

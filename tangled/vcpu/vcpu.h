@@ -3,6 +3,7 @@
 #define VCPU_VCPU_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "vcpu/regs.h"
 
@@ -27,6 +28,8 @@ struct vcpu {
     bool loaded;
     unsigned long hgatp;        /* G-stage root, mode and VMID (chapter 3) */
     unsigned long exits;            /* traps from the guest into HS-mode */
+    unsigned long sbi_eid;          /* extension id of the last SBI call */
+    uint64_t timer_deadline;        /* SBI set_timer: when VSTIP is due; ~0 = never */
 };
 enum vcpu_exit_reason {
     VCPU_EXIT_NOTHING,              /* nothing to do; run again */
@@ -37,6 +40,11 @@ enum vcpu_exit_reason {
     VCPU_EXIT_EXTERNAL_INTERRUPT,   /* a host device interrupted the guest */
     VCPU_EXIT_FAIL,                 /* the guest did something we cannot serve */
     /* added by later chapters */
+    VCPU_EXIT_SEND_IPI,             /* IPI to a hart mask */
+    VCPU_EXIT_RFENCE,               /* a remote fence on a hart mask */
+    VCPU_EXIT_CPU_UP,               /* HSM hart_start */
+    VCPU_EXIT_CPU_DOWN,             /* HSM hart_stop: this vCPU stops */
+    VCPU_EXIT_HART_STATUS,          /* HSM hart_get_status */
 };
 enum vcpu_access { VCPU_ACCESS_FETCH, VCPU_ACCESS_LOAD, VCPU_ACCESS_STORE };
 
@@ -48,6 +56,10 @@ struct vcpu_exit {
         struct { uint64_t gpa; unsigned long pc; enum vcpu_access access; } page_fault;
         struct { const char *why; unsigned long scause, stval, htval, htinst, pc; } fail;
         /* added by later chapters */
+        struct { unsigned long mask, base; } ipi;
+        struct { unsigned kind; unsigned long mask, base, start, size, asid; } rfence;
+        struct { unsigned long target, entry, opaque; } cpu_up;
+        struct { unsigned long target; } hart_status;
     };
 };
 int  vcpu_new(struct vcpu *vcpu, const struct vcpu_config *cfg);
@@ -62,5 +74,16 @@ int  vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit);
 void vcpu_put(struct vcpu *vcpu);
 bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit);
 void vcpu_set_sbi_result(struct vcpu *vcpu, long error, long value);
+enum guest_space { GUEST_VIRTUAL, GUEST_PHYSICAL };
+int vcpu_read_guest(struct vcpu *vcpu, enum guest_space space, unsigned long addr,
+                    void *dst, size_t len);
+int vcpu_write_guest(struct vcpu *vcpu, enum guest_space space, unsigned long addr,
+                     const void *src, size_t len);
+int vcpu_guest_executable(struct vcpu *vcpu, unsigned long gpa);
+int vcpu_inject_interrupt(struct vcpu *vcpu, unsigned irq);
+int vcpu_clear_interrupt(struct vcpu *vcpu, unsigned irq);
+void vcpu_fence_local(struct vcpu *vcpu, unsigned kind, unsigned long start,
+                      unsigned long size, unsigned long asid);
+void vcpu_reset_vs_state(struct vcpu *vcpu);
 
 #endif

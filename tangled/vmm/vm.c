@@ -7,6 +7,7 @@
 #include "arch/sbi.h"
 #include "arch/trap.h"
 #include "vmm/guest_dtb.h"
+#include "vmm/hartmask.h"
 #include "vmm/loader.h"
 #include "vmm/vm.h"
 
@@ -83,6 +84,25 @@ static bool vm_stopped(struct vm *vm, const char *what, const struct vcpu_exit *
     printf("vmm: vm%u: %lu exits\n", vm->id, vm->vcpu.exits);
     return false;
 }
+/* added by later chapters */
+static void vm_hart_mask_call(struct vm *vm, const struct vcpu_exit *exit)
+{
+    bool ipi = exit->reason == VCPU_EXIT_SEND_IPI;
+    uint64_t targets;
+    if (hartmask_targets(ipi ? exit->ipi.mask : exit->rfence.mask,
+                         ipi ? exit->ipi.base : exit->rfence.base, 1, &targets) < 0) {
+        vcpu_set_sbi_result(&vm->vcpu, SBI_ERR_INVALID_PARAM, 0);
+        return;
+    }
+    if (targets & 1) {
+        if (ipi)
+            vcpu_inject_interrupt(&vm->vcpu, IRQ_VS_SOFT);
+        else
+            vcpu_fence_local(&vm->vcpu, exit->rfence.kind, exit->rfence.start,
+                             exit->rfence.size, exit->rfence.asid);
+    }
+    vcpu_set_sbi_result(&vm->vcpu, SBI_SUCCESS, 0);
+}
 
 bool vm_run(struct vm *vm)
 {
@@ -120,6 +140,24 @@ bool vm_run(struct vm *vm)
             return vm_stopped(vm, exit.fail.why, &exit);
         default:
             return vm_stopped(vm, "an exit the monitor does not serve", &exit);
+        case VCPU_EXIT_SEND_IPI:
+        case VCPU_EXIT_RFENCE:
+            vm_hart_mask_call(vm, &exit);
+            continue;
+        case VCPU_EXIT_CPU_UP:
+            vcpu_set_sbi_result(&vm->vcpu, exit.cpu_up.target >= 1 ? SBI_ERR_INVALID_PARAM
+                : !guest_ram_ptr(&vm->ram, exit.cpu_up.entry, 2) ? SBI_ERR_INVALID_ADDRESS
+                : SBI_ERR_ALREADY_AVAILABLE, 0);
+            continue;
+        case VCPU_EXIT_HART_STATUS:
+            if (exit.hart_status.target >= 1)
+                vcpu_set_sbi_result(&vm->vcpu, SBI_ERR_INVALID_PARAM, 0);
+            else
+                vcpu_set_sbi_result(&vm->vcpu, SBI_SUCCESS, SBI_HSM_STATE_STARTED);
+            continue;
+        case VCPU_EXIT_CPU_DOWN:
+            printf("vmm: vm%u: hart 0 stopped; no hart of the VM is left running\n", vm->id);
+            return true;
         }
     }
 }

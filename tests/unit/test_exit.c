@@ -1,5 +1,5 @@
 /* Stage 4: decoding VM exits and the first SBI calls, with made-up traps. */
-// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c
+// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c tangled/vcpu/sbi_base.c tangled/vcpu/sbi_time.c tangled/vcpu/sbi_ipi.c tangled/vcpu/sbi_rfence.c tangled/vcpu/sbi_hsm.c tests/unit/fake_hart.c
 #include <errno.h>
 #include "check.h"
 #include "arch/csr.h"
@@ -7,13 +7,7 @@
 #include "vcpu/sbi.h"
 #include "vcpu/vcpu.h"
 
-static char console[64];
-static unsigned console_len;
-void console_putc(int c)            /* the host console, recorded */
-{
-    if (console_len < sizeof console - 1)
-        console[console_len++] = (char)c;
-}
+#include "fake_hart.h"
 
 static struct vcpu v;
 static struct vcpu_exit ex;
@@ -35,6 +29,133 @@ static bool ecall(unsigned long eid, unsigned long fid, unsigned long a0, unsign
 
 static long a0(void) { return (long)v.regs.guest_x[REG_A0]; }
 static long a1(void) { return (long)v.regs.guest_x[REG_A1]; }
+
+static bool ecall6(unsigned long eid, unsigned long fid, const unsigned long a[6])
+{
+    bool r = ecall(eid, fid, a[0], a[1]);       /* sets a0, a1, a2..a5 = 0x102.. */
+    memset(&ex, 0, sizeof ex);
+    for (int i = 0; i < 6; i++)
+        v.regs.guest_x[REG_A0 + i] = a[i];
+    v.regs.guest.sepc = 0x80200100;
+    (void)r;
+    return vcpu_handle_exit(&v, &ex);
+}
+
+static void test_sbi_stage5(void)
+{
+    /* Base (SBI spec 4) */
+    CHECK(!ecall(SBI_EXT_BASE, 0, 0, 0) && a0() == 0 && a1() == 0x02000000, "spec version 2.0");
+    CHECK(!ecall(SBI_EXT_BASE, 1, 0, 0) && a1() == 0x52564842, "impl id RVHB");
+    CHECK(!ecall(SBI_EXT_BASE, 4, 0, 0) && a0() == 0 && a1() == 0x1004, "mvendorid from the firmware");
+    static const unsigned long present[] = { 0x10, 0, 1, 8, SBI_EXT_TIME, SBI_EXT_IPI,
+        SBI_EXT_RFENCE, SBI_EXT_HSM, SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_RVH };
+    static const unsigned long absent[] = { 9, 0xf, 0x504D55, 0x53555350, 0x11, ~0UL };
+    int good = 1;
+    for (unsigned i = 0; i < sizeof present / sizeof *present; i++)
+        good &= !ecall(SBI_EXT_BASE, 3, present[i], 0) && a0() == 0 && a1() == 1;
+    for (unsigned i = 0; i < sizeof absent / sizeof *absent; i++)
+        good &= !ecall(SBI_EXT_BASE, 3, absent[i], 0) && a0() == 0 && a1() == 0;
+    CHECK(good, "probe_extension is 1 exactly for what the table handles");
+    CHECK(!ecall(SBI_EXT_BASE, 7, 0, 0) && a0() == SBI_ERR_NOT_SUPPORTED, "base fid 7");
+
+    /* TIME and legacy set_timer (6, 5) */
+    v.regs.vs.hvip = 1UL << IRQ_VS_TIMER;
+    CHECK(!ecall(SBI_EXT_TIME, 0, 12345, 0) && a0() == 0 && v.timer_deadline == 12345,
+          "set_timer records the deadline");
+    CHECK(!(v.regs.vs.hvip & (1UL << IRQ_VS_TIMER)), "and clears a pending VSTIP");
+    CHECK(!ecall(0x00, 0, 777, 0xbeef) && a0() == 0 && a1() == 0xbeef && v.timer_deadline == 777,
+          "legacy set_timer: a1 untouched");
+    CHECK(!ecall(SBI_EXT_TIME, 1, 0, 0) && a0() == SBI_ERR_NOT_SUPPORTED, "TIME fid 1");
+
+    /* IPI (7) and legacy IPIs through a guest-virtual mask pointer (5) */
+    CHECK(ecall(SBI_EXT_IPI, 0, 5, 2) && ex.reason == VCPU_EXIT_SEND_IPI &&
+          ex.ipi.mask == 5 && ex.ipi.base == 2, "send_ipi goes to the monitor with its mask");
+    uint64_t m = 1;
+    memcpy(fake_ram + 0x100, &m, 8);
+    CHECK(ecall(SBI_EXT_LEGACY_SEND_IPI, 0, FAKE_RAM_GPA + 0x100, 0) &&
+          ex.reason == VCPU_EXIT_SEND_IPI && ex.ipi.mask == 1 && ex.ipi.base == 0,
+          "legacy send_ipi reads the mask through guest memory");
+    CHECK(ecall(SBI_EXT_LEGACY_SEND_IPI, 0, 0, 0) && ex.ipi.base == ~0UL,
+          "a NULL legacy mask means every hart");
+    CHECK(!ecall(SBI_EXT_LEGACY_SEND_IPI, 0, 0x10, 0) && a0() == SBI_ERR_INVALID_ADDRESS,
+          "an unreadable legacy mask is INVALID_ADDRESS");
+    fake_virtual_ok = 0;
+    CHECK(!ecall(SBI_EXT_LEGACY_FENCE_I, 0, FAKE_RAM_GPA + 0x100, 0) &&
+          a0() == SBI_ERR_INVALID_ADDRESS, "the legacy mask is read as a virtual address");
+    fake_virtual_ok = 1;
+    v.regs.vs.hvip = 1UL << IRQ_VS_SOFT;
+    CHECK(!ecall(SBI_EXT_LEGACY_CLEAR_IPI, 0, 0, 0) && a0() == 0 && v.regs.vs.hvip == 0,
+          "legacy clear_ipi clears VSSIP");
+
+    /* RFENCE (8) */
+    unsigned long r[6] = { 1, 0, 0x80200000, 8192, 7, 0 };
+    CHECK(ecall6(SBI_EXT_RFENCE, 2, r) && ex.reason == VCPU_EXIT_RFENCE && ex.rfence.kind == 2 &&
+          ex.rfence.start == 0x80200000 && ex.rfence.size == 8192 && ex.rfence.asid == 7,
+          "remote_sfence_vma_asid goes to the monitor with its range and ASID");
+    unsigned long wrap[6] = { 1, 0, ~0UL - 4095, 8192, 0, 0 };
+    CHECK(!ecall6(SBI_EXT_RFENCE, 1, wrap) && a0() == SBI_ERR_INVALID_ADDRESS, "a wrapping range");
+    unsigned long all[6] = { 1, 0, 5, ~0UL, 0, 0 };
+    CHECK(ecall6(SBI_EXT_RFENCE, 1, all), "size -1 is the whole space, not a wrap");
+    CHECK(!ecall(SBI_EXT_RFENCE, 3, 1, 0) && a0() == SBI_ERR_NOT_SUPPORTED, "hfence: no H for guests");
+    unsigned long lg[6] = { FAKE_RAM_GPA + 0x100, 0x1000, 0x2000, 9, 0, 0 };
+    CHECK(ecall6(SBI_EXT_LEGACY_SFENCE_VMA_ASID, 0, lg) && ex.rfence.kind == 2 &&
+          ex.rfence.mask == 1 && ex.rfence.start == 0x1000 && ex.rfence.size == 0x2000 &&
+          ex.rfence.asid == 9, "legacy sfence_vma_asid becomes RFENCE fid 2");
+
+    /* HSM (9) */
+    CHECK(ecall6(SBI_EXT_HSM, 0, (unsigned long[6]){ 1, 0x80200000, 42 }) &&
+          ex.reason == VCPU_EXIT_CPU_UP && ex.cpu_up.target == 1 && ex.cpu_up.opaque == 42,
+          "hart_start goes to the monitor");
+    CHECK(ecall(SBI_EXT_HSM, 1, 0, 0) && ex.reason == VCPU_EXIT_CPU_DOWN &&
+          v.regs.guest.sepc == 0x80200100, "hart_stop: to the monitor, sepc not advanced");
+    CHECK(ecall(SBI_EXT_HSM, 2, 3, 0) && ex.reason == VCPU_EXIT_HART_STATUS &&
+          ex.hart_status.target == 3, "hart_get_status goes to the monitor");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 0, 0) && a0() == 0 && v.regs.guest.sepc == 0x80200104,
+          "retentive suspend returns");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 1, 0) && a0() == SBI_ERR_INVALID_PARAM, "reserved type 1");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 0x10000000, 0) && a0() == SBI_ERR_NOT_SUPPORTED, "platform type");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 0x80000001, 0) && a0() == SBI_ERR_INVALID_PARAM, "reserved 0x80000001");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 1UL << 32, 0) && a0() == SBI_ERR_INVALID_PARAM, "a 33-bit type");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 0x80000000, 0x1000) && a0() == SBI_ERR_INVALID_ADDRESS,
+          "non-retentive with a bad resume address");
+    v.regs.vs.vsatp = 0x8000000000012345UL;
+    v.regs.vs.vsstatus = SSTATUS_SIE;
+    CHECK(!ecall6(SBI_EXT_HSM, 3, (unsigned long[6]){ 0x80000000, FAKE_RAM_GPA + 0x40, 0x1234 }) &&
+          v.regs.guest.sepc == FAKE_RAM_GPA + 0x40 && a0() == 0 && a1() == 0x1234,
+          "non-retentive suspend resumes at resume_addr, a0 = hart id, a1 = opaque");
+    CHECK(v.regs.vs.vsatp == 0 && v.regs.vs.vsstatus == 0, "with paging and interrupts off");
+
+    /* DBCN (12) */
+    console_len = 0;
+    memset(console, 0, sizeof console);
+    memcpy(fake_ram + 0x200, "hello, world", 12);
+    CHECK(!ecall6(SBI_EXT_DBCN, 0, (unsigned long[6]){ 12, FAKE_RAM_GPA + 0x200, 0 }) &&
+          a0() == 0 && a1() == 12, "console_write of 12 bytes");
+    CHECK_STR(console, "hello, world", "they are printed");
+    CHECK(!ecall6(SBI_EXT_DBCN, 0, (unsigned long[6]){ 1000, FAKE_RAM_GPA, 0 }) &&
+          a0() == 0 && a1() == 256, "a long write moves one chunk");
+    console_len = 0;
+    memset(console, 0, sizeof console);
+    CHECK(!ecall6(SBI_EXT_DBCN, 0, (unsigned long[6]){ 16, FAKE_RAM_GPA + FAKE_RAM_SIZE - 8, 0 }) &&
+          a0() == SBI_ERR_INVALID_PARAM && console_len == 0,
+          "a buffer across the end of RAM: INVALID_PARAM, nothing printed");
+    CHECK(!ecall6(SBI_EXT_DBCN, 0, (unsigned long[6]){ 4, FAKE_RAM_GPA, 1 }) &&
+          a0() == SBI_ERR_INVALID_PARAM, "base_addr_hi must be zero on RV64");
+    console_input = "abc";
+    memset(fake_ram + 0x300, 0x55, 16);
+    CHECK(!ecall6(SBI_EXT_DBCN, 1, (unsigned long[6]){ 2, FAKE_RAM_GPA + 0x300, 0 }) &&
+          a0() == 0 && a1() == 2 && memcmp(fake_ram + 0x300, "ab", 2) == 0 && fake_ram[0x302] == 0x55,
+          "console_read delivers what there is, up to num_bytes");
+    CHECK(!ecall6(SBI_EXT_DBCN, 1, (unsigned long[6]){ 8, 0x1000, 0 }) &&
+          a0() == SBI_ERR_INVALID_PARAM && *console_input == 'c',
+          "a bad read buffer fails without consuming input");
+    CHECK(!ecall6(SBI_EXT_DBCN, 1, (unsigned long[6]){ 8, FAKE_RAM_GPA + 0x300, 0 }) &&
+          a1() == 1 && fake_ram[0x300] == 'c', "the next read gets the rest");
+    CHECK(!ecall6(SBI_EXT_DBCN, 1, (unsigned long[6]){ 8, FAKE_RAM_GPA + 0x300, 0 }) &&
+          a0() == 0 && a1() == 0, "no input: success, 0 bytes");
+    CHECK(!ecall(SBI_EXT_LEGACY_GETCHAR, 0, 0, 0x77) && a0() == -1 && a1() == 0x77,
+          "legacy getchar: -1 when there is no input");
+}
 
 int main(void)
 {
@@ -65,6 +186,7 @@ int main(void)
 
     CHECK(ecall(SBI_EXT_SRST, 0, SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_NONE) &&
           ex.reason == VCPU_EXIT_SYSTEM_DOWN && ex.system.reason == 0, "SRST shutdown");
+    CHECK(v.regs.guest.sepc == 0x80200100, "a call that does not return leaves sepc alone");
     CHECK(ecall(SBI_EXT_SRST, 0, SBI_SRST_TYPE_SHUTDOWN, SBI_SRST_REASON_FAILURE) &&
           ex.system.reason == 1, "SRST shutdown, system failure");
     CHECK(ecall(SBI_EXT_SRST, 0, SBI_SRST_TYPE_COLD_REBOOT, 0) &&
@@ -82,6 +204,8 @@ int main(void)
     CHECK(!ecall(SBI_EXT_SRST, 1, 0, 0) && a0() == SBI_ERR_NOT_SUPPORTED, "SRST fid 1");
     CHECK(ecall(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0) && ex.reason == VCPU_EXIT_SYSTEM_DOWN,
           "legacy shutdown");
+
+    test_sbi_stage5();
 
     memset(&ex, 0, sizeof ex);
     v.regs.trap = (struct vcpu_trap_csrs){ EXC_LOAD_GUEST_PAGE_FAULT, 0xffffffc000000123UL,

@@ -1,5 +1,5 @@
 /* Stage 3: boot arguments, bounded guest memory, image loading, the guest's device tree. */
-// sources: tangled/vmm/bootcfg.c tangled/vmm/guest_mem.c tangled/vmm/loader.c tangled/vmm/guest_dtb.c tangled/lib/fdt.c
+// sources: tangled/vmm/bootcfg.c tangled/vmm/guest_mem.c tangled/vmm/loader.c tangled/vmm/guest_dtb.c tangled/lib/fdt.c tangled/vmm/hartmask.c
 #include <errno.h>
 #include <stdlib.h>
 #include "check.h"
@@ -7,6 +7,7 @@
 #include "vmm/bootcfg.h"
 #include "vmm/guest_dtb.h"
 #include "vmm/guest_mem.h"
+#include "vmm/hartmask.h"
 #include "vmm/loader.h"
 
 static void test_bootargs(void)
@@ -145,8 +146,26 @@ static void test_guest_dtb(void)
     CHECK(guest_dtb_build(buf, sizeof buf, &info) == -EINVAL, "a bad host ISA is -EINVAL");
 }
 
+static void test_hartmask(void)
+{
+    uint64_t t = 99;
+    CHECK(hartmask_targets(1, 0, 1, &t) == 0 && t == 1, "hart 0 of 1");
+    CHECK(hartmask_targets(0, 0, 1, &t) == 0 && t == 0, "an empty mask names nobody");
+    CHECK(hartmask_targets(0, ~0UL, 4, &t) == 0 && t == 0xf, "base -1: all four");
+    CHECK(hartmask_targets(123, ~0UL, 64, &t) == 0 && t == ~0ULL, "base -1 with 64 harts");
+    CHECK(hartmask_targets(2, 0, 1, &t) == -EINVAL, "hart 1 of 1");
+    CHECK(hartmask_targets(1, 1, 1, &t) == -EINVAL, "base 1 of 1");
+    CHECK(hartmask_targets(0x5, 2, 8, &t) == 0 && t == 0x14, "mask 0b101 at base 2: harts 2, 4");
+    CHECK(hartmask_targets(1UL << 63, 0, 8, &t) == -EINVAL, "bit 63 names hart 63");
+    CHECK(hartmask_targets(1, 1UL << 63, 8, &t) == -EINVAL, "a huge base");
+    CHECK(hartmask_targets(1UL << 63, ~0UL - 1, 64, &t) == -EINVAL, "base + i would wrap");
+    CHECK(hartmask_targets(1, 0, 0, &t) == -EINVAL && hartmask_targets(1, 0, 65, &t) == -EINVAL,
+          "a VM of 0 or 65 harts is refused");
+}
+
 int main(void)
 {
+    test_hartmask();
     test_bootargs();
     test_guest_mem();
     test_loader();

@@ -1,0 +1,83 @@
+/* fake_hart.c: fakes of the hart-touching functions of the vCPU library and
+   of the host console, so that exit handling runs on the build machine. */
+#include <errno.h>
+#include <string.h>
+#include "arch/csr.h"
+#include "vcpu/vcpu.h"
+#include "fake_hart.h"
+
+uint8_t fake_ram[FAKE_RAM_SIZE];
+int fake_virtual_ok = 1;
+char console[4096];
+unsigned console_len;
+const char *console_input = "";
+
+void console_putc(int c)
+{
+    if (console_len < sizeof console - 1)
+        console[console_len++] = (char)c;
+}
+
+int console_getc(void)
+{
+    return *console_input ? (unsigned char)*console_input++ : -1;
+}
+
+long sbi_get_base(unsigned long fid)
+{
+    return (long)(0x1000 + fid);            /* the "firmware's" answer */
+}
+
+static uint8_t *ram_at(unsigned long addr, size_t len)
+{
+    if (addr < FAKE_RAM_GPA || addr - FAKE_RAM_GPA > FAKE_RAM_SIZE ||
+        len > FAKE_RAM_SIZE - (addr - FAKE_RAM_GPA))
+        return NULL;
+    return fake_ram + (addr - FAKE_RAM_GPA);
+}
+
+int vcpu_read_guest(struct vcpu *vcpu, enum guest_space space, unsigned long addr,
+                    void *dst, size_t len)
+{
+    (void)vcpu;
+    uint8_t *p = ram_at(addr, len);
+    if (!p || (space == GUEST_VIRTUAL && !fake_virtual_ok))
+        return -EFAULT;
+    memcpy(dst, p, len);
+    return 0;
+}
+
+int vcpu_write_guest(struct vcpu *vcpu, enum guest_space space, unsigned long addr,
+                     const void *src, size_t len)
+{
+    (void)vcpu;
+    uint8_t *p = ram_at(addr, len);
+    if (!p || (space == GUEST_VIRTUAL && !fake_virtual_ok))
+        return -EFAULT;
+    memcpy(p, src, len);
+    return 0;
+}
+
+int vcpu_guest_executable(struct vcpu *vcpu, unsigned long gpa)
+{
+    (void)vcpu;
+    return ram_at(gpa, 2) ? 0 : -EFAULT;
+}
+
+int vcpu_inject_interrupt(struct vcpu *vcpu, unsigned irq)
+{
+    vcpu->regs.vs.hvip |= 1UL << irq;
+    return 0;
+}
+
+int vcpu_clear_interrupt(struct vcpu *vcpu, unsigned irq)
+{
+    vcpu->regs.vs.hvip &= ~(1UL << irq);
+    return 0;
+}
+
+void vcpu_reset_vs_state(struct vcpu *vcpu)
+{
+    vcpu->regs.vs.vsatp = 0;
+    vcpu->regs.vs.vsstatus &= ~SSTATUS_SIE;
+}
