@@ -2,16 +2,17 @@
 #ifndef ARCH_CSR_H
 #define ARCH_CSR_H
 
+#define CSR_NAME(csr) #csr              /* expands a macro argument first */
 #define csr_read(csr) ({                                        \
     unsigned long csr_value_;                                   \
-    __asm__ volatile("csrr %0, " #csr : "=r"(csr_value_));      \
+    __asm__ volatile("csrr %0, " CSR_NAME(csr) : "=r"(csr_value_)); \
     csr_value_; })
 #define csr_write(csr, value)                                   \
-    __asm__ volatile("csrw " #csr ", %0" :: "rK"((unsigned long)(value)) : "memory")
+    __asm__ volatile("csrw " CSR_NAME(csr) ", %0" :: "rK"((unsigned long)(value)) : "memory")
 #define csr_set(csr, bits)                                      \
-    __asm__ volatile("csrs " #csr ", %0" :: "rK"((unsigned long)(bits)) : "memory")
+    __asm__ volatile("csrs " CSR_NAME(csr) ", %0" :: "rK"((unsigned long)(bits)) : "memory")
 #define csr_clear(csr, bits)                                    \
-    __asm__ volatile("csrc " #csr ", %0" :: "rK"((unsigned long)(bits)) : "memory")
+    __asm__ volatile("csrc " CSR_NAME(csr) ", %0" :: "rK"((unsigned long)(bits)) : "memory")
 #define SSTATUS_SIE     (1UL << 1)
 #define SSTATUS_SPIE    (1UL << 5)
 #define SSTATUS_SPP     (1UL << 8)
@@ -52,5 +53,7 @@
 #define HGATP_MODE_SV57X4   10UL
 
 #define HENVCFG_STCE        (1UL << 63)
+#define CSR_STIMECMP        0x14d
+#define CSR_VSTIMECMP       0x24d
 
 #endif

@@ -4,6 +4,21 @@
 #include "vcpu/sbi.h"
 #include "vcpu/vcpu.h"
 
+/* added by later chapters */
+static enum vcpu_exit_kind exit_kind(unsigned long scause)
+{
+    switch (scause) {
+    case EXC_ECALL_VS: return VCPU_KIND_SBI;
+    case SCAUSE_INTERRUPT | IRQ_S_TIMER: return VCPU_KIND_TIMER;
+    case SCAUSE_INTERRUPT | IRQ_S_EXT: return VCPU_KIND_EXTERNAL;
+    case SCAUSE_INTERRUPT | IRQ_S_SOFT: return VCPU_KIND_SOFTWARE;
+    case EXC_INST_GUEST_PAGE_FAULT:
+    case EXC_LOAD_GUEST_PAGE_FAULT:
+    case EXC_STORE_GUEST_PAGE_FAULT: return VCPU_KIND_PAGE_FAULT;
+    case EXC_VIRTUAL_INST: return VCPU_KIND_VIRTUAL_INST;
+    default: return VCPU_KIND_OTHER;
+    }
+}
 static bool vcpu_fail(struct vcpu *vcpu, struct vcpu_exit *exit, const char *why)
 {
     const struct vcpu_trap_csrs *t = &vcpu->regs.trap;
@@ -36,6 +51,9 @@ static bool host_interrupt(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned l
         exit->reason = VCPU_EXIT_EXTERNAL_INTERRUPT;
         return true;
     /* added by later chapters */
+    case IRQ_S_TIMER:
+        vcpu_timer_expired(vcpu);
+        return false;
     }
     return vcpu_fail(vcpu, exit, "unexpected host interrupt while the guest ran");
 }
@@ -43,6 +61,8 @@ static bool host_interrupt(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned l
 bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
     unsigned long scause = vcpu->regs.trap.scause;
+    /* added by later chapters */
+    vcpu->exits_by_kind[exit_kind(scause)]++;
     if (scause & SCAUSE_INTERRUPT)
         return host_interrupt(vcpu, exit, scause & ~SCAUSE_INTERRUPT);
     switch (scause) {

@@ -4,6 +4,8 @@
 #include "arch/hext.h"
 #include "arch/hfence.h"
 #include "arch/sbi.h"
+#include "arch/timer.h"
+#include "vcpu/sbi.h"
 #include "vcpu/vcpu.h"
 
 void _run_guest(struct vcpu_regs *regs);        /* asm/switch.S */
@@ -21,6 +23,9 @@ static void vcpu_load(struct vcpu *vcpu)
     csr_write(vsatp, vs->vsatp);
     csr_write(hvip, vs->hvip);
     csr_write(htimedelta, vs->htimedelta);
+    /* added by later chapters */
+    csr_write(henvcfg, vcpu->sstc ? HENVCFG_STCE : 0);
+    vcpu_timer_to_hart(vcpu);
     csr_write(hgatp, vcpu->hgatp);
     hfence_gvma_vmid(vcpu->hgatp >> HGATP_VMID_SHIFT & HGATP_VMID_MASK);
     vcpu->loaded = true;
@@ -39,6 +44,11 @@ void vcpu_put(struct vcpu *vcpu)
     vs->vstval = csr_read(vstval);
     vs->vsatp = csr_read(vsatp);
     vs->hvip = csr_read(hvip);
+    /* added by later chapters */
+    if (vcpu->sstc)
+        vcpu->regs.vs.vstimecmp = csr_read(CSR_VSTIMECMP);
+    else
+        timer_set_guest(TIMER_NEVER);
     vcpu->loaded = false;
 }
 
@@ -109,4 +119,11 @@ void vcpu_reset_vs_state(struct vcpu *vcpu)
         csr_write(vsatp, 0);
         csr_clear(vsstatus, SSTATUS_SIE);
     }
+}
+void vcpu_timer_to_hart(struct vcpu *vcpu)
+{
+    if (vcpu->sstc)
+        csr_write(CSR_VSTIMECMP, vcpu->regs.vs.vstimecmp);
+    else
+        timer_set_guest(host_deadline(vcpu));
 }

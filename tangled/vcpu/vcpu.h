@@ -20,6 +20,10 @@ enum vcpu_state {
     VCPU_RUNNING,               /* inside vcpu_run */
     VCPU_DOWN,                  /* stopped for good; only vcpu_new revives it */
 };
+enum vcpu_exit_kind {
+    VCPU_KIND_SBI, VCPU_KIND_TIMER, VCPU_KIND_EXTERNAL, VCPU_KIND_SOFTWARE,
+    VCPU_KIND_PAGE_FAULT, VCPU_KIND_VIRTUAL_INST, VCPU_KIND_OTHER, VCPU_EXIT_KINDS
+};
 struct vcpu {
     struct vcpu_regs regs;
     enum vcpu_state state;
@@ -30,6 +34,8 @@ struct vcpu {
     unsigned long exits;            /* traps from the guest into HS-mode */
     unsigned long sbi_eid;          /* extension id of the last SBI call */
     uint64_t timer_deadline;        /* SBI set_timer: when VSTIP is due; ~0 = never */
+    bool sstc;                      /* the guest owns vstimecmp (henvcfg.STCE) */
+    unsigned long exits_by_kind[VCPU_EXIT_KINDS];
 };
 enum vcpu_exit_reason {
     VCPU_EXIT_NOTHING,              /* nothing to do; run again */
@@ -85,5 +91,7 @@ int vcpu_clear_interrupt(struct vcpu *vcpu, unsigned irq);
 void vcpu_fence_local(struct vcpu *vcpu, unsigned kind, unsigned long start,
                       unsigned long size, unsigned long asid);
 void vcpu_reset_vs_state(struct vcpu *vcpu);
+int vcpu_setup_timer(struct vcpu *vcpu, bool sstc, uint64_t htimedelta);
+void vcpu_timer_to_hart(struct vcpu *vcpu);
 
 #endif

@@ -79,5 +79,6 @@ int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_ha
     int err = bootargs_size(cfg->bootargs, "mem=", &cfg->guest_mem);
     if ((err < 0 && err != -ENOENT) || cfg->guest_mem == 0 || cfg->guest_mem % (2UL << 20))
         return -EINVAL;
+    cfg->sstc_off = bootarg_find(cfg->bootargs, "sstc=off") != NULL;
     return 0;
 }

@@ -12,6 +12,7 @@ struct boot_config {
     const char *bootargs;               /* /chosen/bootargs, "" if none */
     uint64_t guest_mem;                 /* mem=: guest RAM in bytes */
     /* added by later chapters */
+    bool sstc_off;                  /* sstc=off: emulate the timer even with Sstc */
 };
 
 int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_hart);

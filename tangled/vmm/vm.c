@@ -5,6 +5,7 @@
 #include "arch/hext.h"
 #include "arch/names.h"
 #include "arch/sbi.h"
+#include "arch/timer.h"
 #include "arch/trap.h"
 #include "vmm/guest_dtb.h"
 #include "vmm/hartmask.h"
@@ -49,6 +50,8 @@ int vm_boot(struct vm *vm)
         .timebase = vm->boot->timebase, .host_isa = vm->boot->isa,
         .bootargs = "",
     };
+    /* added by later chapters */
+    info.sstc = hext.sstc && !vm->boot->sstc_off;
     int size = guest_dtb_build(guest_ram_ptr(&vm->ram, vm->dtb_gpa, SIZE_2M), SIZE_2M, &info);
     if (size < 0)
         return size;
@@ -60,6 +63,9 @@ int vm_boot(struct vm *vm)
     if (vcpu_new(&vm->vcpu, &vc) || vcpu_setup(&vm->vcpu) ||
         vcpu_set_entry(&vm->vcpu, vm->entry_gpa) ||
         vcpu_set_gstage_root(&vm->vcpu, gstage_hgatp(&vm->gstage)))
+        return -EINVAL;
+    /* added by later chapters */
+    if (vcpu_setup_timer(&vm->vcpu, info.sstc, -timer_now()))
         return -EINVAL;
     printf("vmm: vm%u: %lu MiB at 0x%lx (host 0x%lx), entry 0x%lx, device tree 0x%lx (%d bytes)\n",
            vm->id, (unsigned long)(vm->ram.size >> 20), (unsigned long)vm->ram.gpa,
@@ -160,6 +166,15 @@ bool vm_run(struct vm *vm)
             return true;
         }
     }
+}
+void vm_print_stats(const struct vm *vm)
+{
+    /* added by later chapters */
+    const unsigned long *k = vm->vcpu.exits_by_kind;
+    printf("vmm: vm%u: exits: sbi %lu, timer %lu, external %lu, software %lu, "
+           "guest-page fault %lu, virtual instruction %lu, other %lu\n", vm->id,
+           k[VCPU_KIND_SBI], k[VCPU_KIND_TIMER], k[VCPU_KIND_EXTERNAL], k[VCPU_KIND_SOFTWARE],
+           k[VCPU_KIND_PAGE_FAULT], k[VCPU_KIND_VIRTUAL_INST], k[VCPU_KIND_OTHER]);
 }
 void vm_destroy(struct vm *vm)
 {

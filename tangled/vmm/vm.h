@@ -29,5 +29,6 @@ int  vm_boot(struct vm *vm);
 bool vm_run(struct vm *vm);
 void vm_destroy(struct vm *vm);
 void vm_hypercall(struct vm *vm, const struct vcpu_exit *exit);
+void vm_print_stats(const struct vm *vm);
 
 #endif

@@ -1,6 +1,7 @@
 /* vmm_main: from boot configuration to running guests. */
 #include <stdio.h>
 #include "arch/hext.h"
+#include "arch/timer.h"
 #include "lib/fdt.h"
 #include "lib/page.h"
 #include "lib/panic.h"
@@ -31,6 +32,8 @@ noreturn void vmm_main(unsigned long hartid, unsigned long dtb)
     if (bootcfg_read(&boot, (const void *)dtb, hartid) < 0)
         panic("cannot read the boot configuration from the device tree at 0x%lx", dtb);
     init_host_pages(dtb);
+    /* added by later chapters */
+    timer_init_hart();
     if (!boot.initrd_start) {
         printf("vmm: no guest image: start QEMU with -initrd IMAGE (make run GUEST=IMAGE)\n");
         power_off(false);
@@ -49,6 +52,7 @@ noreturn void vmm_main(unsigned long hartid, unsigned long dtb)
         power_off(true);
     }
     bool ok = vm_run(&vm0);
+    vm_print_stats(&vm0);
     printf("vmm: vm0: hypercall echo: %lu calls in sequence, %lu out of sequence\n",
            vm0.echo_calls, vm0.echo_mismatches);
     vm_destroy(&vm0);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <string.h>
 #include "arch/csr.h"
+#include "vcpu/sbi.h"
 #include "vcpu/vcpu.h"
 #include "fake_hart.h"
 
@@ -80,4 +81,22 @@ void vcpu_reset_vs_state(struct vcpu *vcpu)
 {
     vcpu->regs.vs.vsatp = 0;
     vcpu->regs.vs.vsstatus &= ~SSTATUS_SIE;
+}
+
+/* The hart's timer: the last deadline programmed, and a clock the test sets. */
+uint64_t fake_time, fake_guest_timer = UINT64_MAX;
+
+uint64_t timer_now(void)
+{
+    return fake_time;
+}
+
+void timer_set_guest(uint64_t deadline)
+{
+    fake_guest_timer = deadline;
+}
+
+void vcpu_timer_to_hart(struct vcpu *vcpu)
+{
+    fake_guest_timer = vcpu->sstc ? UINT64_MAX : host_deadline(vcpu);
 }

@@ -11,4 +11,5 @@ extern int fake_virtual_ok;                 /* 0: every guest-virtual access fau
 extern char console[4096];                  /* what the guest printed */
 extern unsigned console_len;
 extern const char *console_input;           /* what console_getc returns, then -1 */
+extern uint64_t fake_time, fake_guest_timer;  /* the hart's clock and timer */
 #endif

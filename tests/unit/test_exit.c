@@ -1,5 +1,5 @@
 /* Stage 4: decoding VM exits and the first SBI calls, with made-up traps. */
-// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c tangled/vcpu/sbi_base.c tangled/vcpu/sbi_time.c tangled/vcpu/sbi_ipi.c tangled/vcpu/sbi_rfence.c tangled/vcpu/sbi_hsm.c tests/unit/fake_hart.c
+// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c tangled/vcpu/sbi_base.c tangled/vcpu/sbi_time.c tangled/vcpu/sbi_ipi.c tangled/vcpu/sbi_rfence.c tangled/vcpu/sbi_hsm.c tangled/vcpu/timer.c tests/unit/fake_hart.c
 #include <errno.h>
 #include "check.h"
 #include "arch/csr.h"
@@ -157,6 +157,41 @@ static void test_sbi_stage5(void)
           "legacy getchar: -1 when there is no input");
 }
 
+static void test_timer(void)
+{
+    struct vcpu t;
+    struct vcpu_config c = { 0, 0, 0, 0 };
+    vcpu_new(&t, &c);
+    CHECK(vcpu_setup_timer(&t, false, (uint64_t)-1000) == 0 && t.timer_deadline == ~0UL,
+          "emulated timer, guest clock = host - 1000, no deadline");
+    t.loaded = true;
+    v = t;
+    CHECK(!ecall(SBI_EXT_TIME, 0, 5000, 0) && v.timer_deadline == 5000 && fake_guest_timer == 6000,
+          "set_timer(5000) programs the host timer for 6000");
+    fake_time = 5999;
+    vcpu_timer_expired(&v);
+    CHECK(!(v.regs.vs.hvip & (1UL << IRQ_VS_TIMER)) && fake_guest_timer == 6000,
+          "one tick early: nothing, the host timer stays");
+    fake_time = 6000;
+    vcpu_timer_expired(&v);
+    CHECK((v.regs.vs.hvip & (1UL << IRQ_VS_TIMER)) && v.timer_deadline == ~0UL &&
+          fake_guest_timer == UINT64_MAX, "at the deadline: VSTIP, deadline used up, host timer off");
+    vcpu_timer_expired(&v);
+    CHECK(v.timer_deadline == ~0UL && fake_guest_timer == UINT64_MAX, "a second expiry changes nothing");
+    CHECK(!ecall(SBI_EXT_TIME, 0, 0, 0) && !(v.regs.vs.hvip & (1UL << IRQ_VS_TIMER)) &&
+          fake_guest_timer == 1000, "a deadline in the past clears VSTIP and fires at once");
+    CHECK(!ecall(SBI_EXT_TIME, 0, ~0UL - 10, 0) && fake_guest_timer == UINT64_MAX,
+          "a deadline that would wrap in host time is never");
+    CHECK(!ecall(SBI_EXT_TIME, 0, ~0UL, 0) && fake_guest_timer == UINT64_MAX, "all ones cancels");
+    CHECK(vcpu_setup_timer(&v, true, 0) == 0 && v.sstc, "Sstc path");
+    fake_guest_timer = 42;
+    CHECK(!ecall(SBI_EXT_TIME, 0, 777, 0) && v.regs.vs.vstimecmp == 777 && fake_guest_timer == UINT64_MAX,
+          "Sstc: set_timer writes vstimecmp, the host timer is not used");
+    v.state = VCPU_RUNNING;
+    CHECK(vcpu_setup_timer(&v, false, 0) == -EPERM, "a running vCPU's timer set-up is refused");
+    v.state = VCPU_READY;
+}
+
 int main(void)
 {
     struct vcpu_config cfg = { 0, 0, 0, 0x87e00000 };
@@ -206,6 +241,8 @@ int main(void)
           "legacy shutdown");
 
     test_sbi_stage5();
+    test_timer();
+    vcpu_new(&v, &cfg);
 
     memset(&ex, 0, sizeof ex);
     v.regs.trap = (struct vcpu_trap_csrs){ EXC_LOAD_GUEST_PAGE_FAULT, 0xffffffc000000123UL,
