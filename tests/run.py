@@ -301,6 +301,15 @@ CASES = [
     ("bad-mem", qemu_case(guest=HELLO, bootargs="mem=3M", expect=[
         r"^rvh: panic: cannot read the boot configuration", r"^rvh: power off \(failure\)$"])),
     ("guest-fault", case_guest_fault),
+    ("sbi", qemu_case(guest="build/guests/sbi.bin", expect=[
+        r"^# guest sbi: \d+ passed, 0 failed$",
+        r"^dbcn: console_write of 40 bytes, one go$",
+        r"(?s)(^dbcn-1000 line \d\d/20 [a-z]{28}\n.*){20}",
+        r"^vmm: vm0: hart 0 stopped; no hart of the VM is left running$",
+        r"^vmm: vm0: exits: sbi \d+, timer 0, external 0, software 0, guest-page fault 0, "
+        r"virtual instruction 0, other 0$",
+        r"^rvh: power off \(success\)$"],
+        forbid=NO_BUG + [r"^not ok", r"SPANEND!", r"stopped:"])),
     ("gdb", case_gdb),
     ("trap-dump", case_trap_dump),
 ]

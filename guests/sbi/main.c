@@ -1,0 +1,692 @@
+/*
+ * sbi: checks the SBI implementation RVH gives its guests against the SBI
+ * specification v2.0, one TAP line per check, extension by extension: Base
+ * (§4), the legacy extensions (§5), TIME (§6), IPI (§7), RFENCE (§8), HSM
+ * (§9), SRST (§10), DBCN (§12) and RVH's own hypercalls.
+ *
+ * The guest runs alone on hart 0 with 128 MiB of RAM at 0x80000000.  It first
+ * sweeps every extension with hostile arguments (every call must come back
+ * with a valid error code), then checks each function's answer.  A few
+ * calls print on the console; their lines start with "# " or "dbcn", so that
+ * a runner can find them (and check that "SPANEND!" never appears).  When
+ * every check passed, the guest's last act is HSM hart_stop, which must not
+ * return; otherwise it shuts down with "system failure".
+ */
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include "guest.h"
+
+/* --- The SBI as this guest sees it --------------------------------------- */
+
+/* Error codes (SBI spec v2.0 §3.2); guest.h has 0, -2 and -3. */
+#define SBI_ERR_FAILED              (-1)
+#define SBI_ERR_INVALID_ADDRESS     (-5)
+#define SBI_ERR_ALREADY_AVAILABLE   (-6)
+#define SBI_ERR_LAST                (-9)        /* SBI_ERR_NO_SHMEM */
+
+/* Extension ids (SBI spec v2.0 §4-§15). */
+#define SBI_EXT_BASE    0x10
+#define SBI_EXT_TIME    0x54494D45
+#define SBI_EXT_IPI     0x735049
+#define SBI_EXT_RFENCE  0x52464E43
+#define SBI_EXT_HSM     0x48534D
+#define SBI_EXT_PMU     0x504D55
+#define SBI_EXT_SUSP    0x53555350
+#define SBI_EXT_CPPC    0x43505043
+#define SBI_EXT_STA     0x535441
+
+/* Legacy extension ids: one function each (SBI spec v2.0 §5). */
+#define LEGACY_SET_TIMER            0x00
+#define LEGACY_CONSOLE_PUTCHAR      0x01
+#define LEGACY_CONSOLE_GETCHAR      0x02
+#define LEGACY_CLEAR_IPI            0x03
+#define LEGACY_SEND_IPI             0x04
+#define LEGACY_REMOTE_FENCE_I       0x05
+#define LEGACY_REMOTE_SFENCE_VMA    0x06
+#define LEGACY_REMOTE_SFENCE_VMA_ASID 0x07
+#define LEGACY_SHUTDOWN             0x08        /* never called here */
+
+/* Function ids that are used more than once (SBI spec v2.0 §9, §12). */
+#define HSM_HART_START      0
+#define HSM_HART_STOP       1
+#define HSM_HART_GET_STATUS 2
+#define HSM_HART_SUSPEND    3
+#define DBCN_WRITE          0
+#define DBCN_READ           1
+
+/* The answers this guest expects from RVH. */
+#define SPEC_VERSION_2_0    0x02000000L         /* major 2 in bits 30:24 (§4.1) */
+#define RVH_IMPL_ID         0x52564842L         /* "RVHB" */
+#define RVH_IMPL_VERSION    0x00010000L
+#define RAM_END             (GUEST_RAM_BASE + GUEST_RAM_SIZE)
+#define DEADBEEF            0xdeadbeefdeadbeefUL
+
+/* The guest's interrupt-pending bits (Priv. spec §4.1.3); in VS-mode, sip
+   is vsip and sie is vsie. */
+#define SIP_SSIP            (1UL << 1)
+#define SIE_STIE            (1UL << 5)
+#define SSTATUS_SIE         (1UL << 1)
+
+#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
+#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
+#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
+
+/* suspend.S */
+long hsm_suspend_nonretentive(unsigned long resume_addr, unsigned long opaque);
+void suspend_resume(void);
+extern volatile unsigned long suspend_resume_a0, suspend_resume_a1,
+                              suspend_resume_satp, suspend_resume_sstatus;
+
+/* A call with up to six arguments, the missing ones 0:
+   CALL(SBI_EXT_IPI, 0, 1, 0) is send_ipi(hart_mask 1, hart_mask_base 0). */
+#define CALL(eid, fid, ...) call_args((eid), (fid), (const unsigned long[6]){ __VA_ARGS__ })
+
+static struct sbiret call_args(unsigned long eid, unsigned long fid, const unsigned long a[6])
+{
+    return sbi_call(eid, fid, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+/* An ecall with all eight argument registers in and out: r[0..5] = a0..a5,
+   r[6] = a6 (fid), r[7] = a7 (eid).  The legacy calls and the sweep use it
+   to see what a call did to the registers it must keep. */
+static void ecall_regs(unsigned long r[8])
+{
+    register unsigned long a0 __asm__("a0") = r[0];
+    register unsigned long a1 __asm__("a1") = r[1];
+    register unsigned long a2 __asm__("a2") = r[2];
+    register unsigned long a3 __asm__("a3") = r[3];
+    register unsigned long a4 __asm__("a4") = r[4];
+    register unsigned long a5 __asm__("a5") = r[5];
+    register unsigned long a6 __asm__("a6") = r[6];
+    register unsigned long a7 __asm__("a7") = r[7];
+    __asm__ volatile("ecall"
+                     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3),
+                       "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7)
+                     :
+                     : "memory");
+    r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3;
+    r[4] = a4; r[5] = a5; r[6] = a6; r[7] = a7;
+}
+
+/* A legacy call (SBI spec v2.0 §5): the result is a0 alone, and a1, like
+   every other register, must come back as it went in. */
+struct legacy_ret {
+    long error;                 /* a0 after the call */
+    unsigned long a1;           /* a1 after the call */
+};
+
+#define LEGACY_CANARY   0xa1a1c0dec0dea1a1UL
+
+static struct legacy_ret legacy_call(unsigned long eid, unsigned long a0, unsigned long a1,
+                                     unsigned long a2, unsigned long a3)
+{
+    unsigned long r[8] = { a0, a1, a2, a3, 0, 0, 0, eid };
+    ecall_regs(r);
+    return (struct legacy_ret){ .error = (long)r[0], .a1 = r[1] };
+}
+
+/* --- Checking answers ------------------------------------------------------ */
+
+/* ok() for one call: "WHAT -> WANT (got error E, value V)". */
+static bool __attribute__((format(printf, 4, 5)))
+expect(struct sbiret r, long want_error, const long *want_value, const char *fmt, ...)
+{
+    char what[112];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    if (want_value)
+        return ok(r.error == want_error && r.value == *want_value,
+                  "%s -> %ld, value 0x%lx (got error %ld, value 0x%lx)",
+                  what, want_error, *want_value, r.error, r.value);
+    return ok(r.error == want_error, "%s -> %ld (got error %ld, value 0x%lx)",
+              what, want_error, r.error, r.value);
+}
+
+#define EXPECT_ERR(r, err, ...)     expect((r), (err), NULL, __VA_ARGS__)
+#define EXPECT_VAL(r, err, val, ...) expect((r), (err), &(const long){ (val) }, __VA_ARGS__)
+
+/* ok() for one legacy call: the error in a0 and a1 kept. */
+static bool legacy_expect(struct legacy_ret r, long want, unsigned long a1_in, const char *what)
+{
+    return ok(r.error == want && r.a1 == a1_in,
+              "legacy %s -> %ld, a1 kept (got a0 %ld, a1 0x%lx)", what, want, r.error, r.a1);
+}
+
+static bool ssip_pending(void)
+{
+    return (csr_read(sip) & SIP_SSIP) != 0;
+}
+
+/* Clear our pending software interrupt as a guest's handler would. */
+static void ssip_clear(void)
+{
+    csr_clear(sip, SIP_SSIP);
+}
+
+static unsigned long read_time(void)
+{
+    return csr_read(time);
+}
+
+/* --- Sweep: every call comes back with a valid error --------------------- */
+
+/* SBI spec v2.0 §3: every call returns an error in a0, 0 or one of the
+   codes of §3.2, and keeps every register but a0 and a1 (the legacy calls
+   also keep a1, §5).  The sweep runs first, before any state it could
+   disturb is checked: all six arguments are 0xdeadbeefdeadbeef, which is
+   no valid hart, address, mask, reset type or suspend type. */
+struct sweep {
+    unsigned long calls, bad_error, clobbered;
+    unsigned long bad_eid, bad_fid, clobbered_eid, clobbered_fid;
+    long bad_value;
+    long legacy_send_ipi, srst_reset, hsm_suspend, hsm_start;
+};
+
+static long sweep_call(struct sweep *s, unsigned long eid, unsigned long fid)
+{
+    unsigned long r[8] = { DEADBEEF, DEADBEEF, DEADBEEF, DEADBEEF, DEADBEEF, DEADBEEF, fid, eid };
+    ecall_regs(r);
+    long error = (long)r[0];
+    s->calls++;
+    if ((error > 0 || error < SBI_ERR_LAST) && s->bad_error++ == 0) {
+        s->bad_eid = eid;
+        s->bad_fid = fid;
+        s->bad_value = error;
+    }
+    bool kept = eid > 0x0f || r[1] == DEADBEEF;
+    for (int i = 2; i < 6; i++)
+        kept = kept && r[i] == DEADBEEF;
+    kept = kept && r[6] == fid && r[7] == eid;
+    if (!kept && s->clobbered++ == 0) {
+        s->clobbered_eid = eid;
+        s->clobbered_fid = fid;
+    }
+    return error;
+}
+
+/* A fixed-seed linear congruential generator (Knuth's MMIX constants). */
+static unsigned long lcg_state = 0x5b1e5eed5b1e5eedUL;
+
+static unsigned long lcg_next(void)
+{
+    lcg_state = lcg_state * 6364136223846793005UL + 1442695040888963407UL;
+    return lcg_state;
+}
+
+/* A random value of 64, 48, 32 or 16 bits, so that small numbers come up too. */
+static unsigned long lcg_sized(void)
+{
+    unsigned shift = (unsigned)(lcg_next() >> 62) * 16;
+    return lcg_next() >> shift;
+}
+
+static const unsigned long standard_eids[] = {
+    SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM,
+    SBI_EXT_SRST, SBI_EXT_DBCN, RVH_EXT,
+};
+#define N_STANDARD (sizeof standard_eids / sizeof standard_eids[0])
+
+static bool is_standard(unsigned long eid)
+{
+    for (unsigned i = 0; i < N_STANDARD; i++)
+        if (standard_eids[i] == eid)
+            return true;
+    return false;
+}
+
+static void check_sweep(void)
+{
+    struct sweep s = { .calls = 0 };
+    bool ssip_before = ssip_pending();
+    /* Legacy console_putchar and DBCN write_byte print the low byte of a0:
+       keep those bytes on one comment line. */
+    printf("# sweep: console calls print byte 0x%02lx here: ", DEADBEEF & 0xff);
+    for (unsigned long eid = 0x00; eid <= 0x0f; eid++) {
+        if (eid == LEGACY_SHUTDOWN)
+            continue;
+        for (unsigned long fid = 0; fid <= 16; fid++) {
+            long e = sweep_call(&s, eid, fid);
+            /* send_ipi keeps the first answer other than -5, else -5 */
+            if (eid == LEGACY_SEND_IPI && (fid == 0 || e != SBI_ERR_INVALID_ADDRESS))
+                s.legacy_send_ipi = e;
+        }
+    }
+    for (unsigned i = 0; i < N_STANDARD; i++) {
+        unsigned long eid = standard_eids[i];
+        for (unsigned long fid = 0; fid <= 16; fid++) {
+            if (eid == SBI_EXT_HSM && fid == HSM_HART_STOP)
+                continue;
+            long e = sweep_call(&s, eid, fid);
+            if (eid == SBI_EXT_SRST && fid == SBI_SRST_SYSTEM_RESET)
+                s.srst_reset = e;
+            if (eid == SBI_EXT_HSM && fid == HSM_HART_SUSPEND)
+                s.hsm_suspend = e;
+            if (eid == SBI_EXT_HSM && fid == HSM_HART_START)
+                s.hsm_start = e;
+        }
+    }
+    for (int n = 0; n < 200; ) {
+        unsigned long eid = lcg_sized();
+        if (eid <= SBI_EXT_BASE || is_standard(eid))
+            continue;
+        sweep_call(&s, eid, lcg_sized());
+        n++;
+    }
+    putchar('\n');
+
+    if (s.bad_error)
+        printf("# sweep: first bad error %ld from eid 0x%lx fid 0x%lx\n",
+               s.bad_value, s.bad_eid, s.bad_fid);
+    ok(s.bad_error == 0, "sweep: %lu calls returned valid error codes (%lu did not)",
+       s.calls, s.bad_error);
+    if (s.clobbered)
+        printf("# sweep: first call that changed a register: eid 0x%lx fid 0x%lx\n",
+               s.clobbered_eid, s.clobbered_fid);
+    ok(s.clobbered == 0, "sweep: a2..a7 (and a1 of legacy calls) kept by all %lu calls "
+       "(%lu changed them)", s.calls, s.clobbered);
+    bool ssip_after = ssip_pending();
+    ok(s.legacy_send_ipi == SBI_ERR_INVALID_ADDRESS && !ssip_before && !ssip_after,
+       "sweep: legacy send_ipi(0xdeadbeefdeadbeef) -> -5 for every fid, SSIP not set "
+       "(got %ld, SSIP %d -> %d)", s.legacy_send_ipi, ssip_before, ssip_after);
+    ok(s.srst_reset == SBI_ERR_INVALID_PARAM,
+       "sweep: SRST system_reset(0xdeadbeefdeadbeef, ...) -> -3 (got %ld)", s.srst_reset);
+    ok(s.hsm_suspend == SBI_ERR_INVALID_PARAM,
+       "sweep: HSM hart_suspend(0xdeadbeefdeadbeef, ...) -> -3 (got %ld)", s.hsm_suspend);
+    ok(s.hsm_start == SBI_ERR_INVALID_PARAM,
+       "sweep: HSM hart_start(0xdeadbeefdeadbeef, ...) -> -3 (got %ld)", s.hsm_start);
+    if (ssip_after)
+        ssip_clear();
+}
+
+/* --- Base extension (SBI spec v2.0 §4) ------------------------------------ */
+
+static const struct { unsigned long eid; const char *name; long available; } probes[] = {
+    { SBI_EXT_BASE, "BASE", 1 },
+    { 0x00, "legacy set_timer", 1 }, { 0x01, "legacy console_putchar", 1 },
+    { 0x02, "legacy console_getchar", 1 }, { 0x03, "legacy clear_ipi", 1 },
+    { 0x04, "legacy send_ipi", 1 }, { 0x05, "legacy remote_fence_i", 1 },
+    { 0x06, "legacy remote_sfence_vma", 1 }, { 0x07, "legacy remote_sfence_vma_asid", 1 },
+    { 0x08, "legacy shutdown", 1 },
+    { SBI_EXT_TIME, "TIME", 1 }, { SBI_EXT_IPI, "IPI", 1 }, { SBI_EXT_RFENCE, "RFENCE", 1 },
+    { SBI_EXT_HSM, "HSM", 1 }, { SBI_EXT_SRST, "SRST", 1 }, { SBI_EXT_DBCN, "DBCN", 1 },
+    { RVH_EXT, "RVH", 1 },
+    { 0x09, "legacy 0x09", 0 }, { 0x0f, "legacy 0x0f", 0 },
+    { SBI_EXT_PMU, "PMU", 0 }, { SBI_EXT_SUSP, "SUSP", 0 }, { SBI_EXT_CPPC, "CPPC", 0 },
+    { SBI_EXT_STA, "STA", 0 }, { 0x12345678, "unknown", 0 },
+};
+
+static void check_base(void)
+{
+    EXPECT_VAL(CALL(SBI_EXT_BASE, 0, 0), SBI_SUCCESS, SPEC_VERSION_2_0, "BASE get_spec_version");
+    EXPECT_VAL(CALL(SBI_EXT_BASE, 1, 0), SBI_SUCCESS, RVH_IMPL_ID, "BASE get_impl_id");
+    EXPECT_VAL(CALL(SBI_EXT_BASE, 2, 0), SBI_SUCCESS, RVH_IMPL_VERSION, "BASE get_impl_version");
+    for (unsigned i = 0; i < sizeof probes / sizeof probes[0]; i++)
+        EXPECT_VAL(CALL(SBI_EXT_BASE, 3, probes[i].eid), SBI_SUCCESS, probes[i].available,
+                   "BASE probe_extension(0x%lx, %s)", probes[i].eid, probes[i].name);
+    /* Any value is allowed, 0 included (§4.5-§4.7). */
+    EXPECT_ERR(CALL(SBI_EXT_BASE, 4, 0), SBI_SUCCESS, "BASE get_mvendorid");
+    EXPECT_ERR(CALL(SBI_EXT_BASE, 5, 0), SBI_SUCCESS, "BASE get_marchid");
+    EXPECT_ERR(CALL(SBI_EXT_BASE, 6, 0), SBI_SUCCESS, "BASE get_mimpid");
+    EXPECT_ERR(CALL(SBI_EXT_BASE, 7, 0), SBI_ERR_NOT_SUPPORTED, "BASE fid 7");
+}
+
+/* --- Legacy extensions (SBI spec v2.0 §5) --------------------------------- */
+
+/* Hart masks are passed by address (§5.4-§5.7); they live in .data. */
+static unsigned long hart_mask_1 = 1, hart_mask_2 = 2;
+
+static void check_legacy(void)
+{
+    struct legacy_ret r;
+    const unsigned long c = LEGACY_CANARY;
+    uintptr_t mask1 = (uintptr_t)&hart_mask_1, mask2 = (uintptr_t)&hart_mask_2;
+
+    legacy_expect(legacy_call(LEGACY_SET_TIMER, ~0UL, c, 0, 0), 0, c, "set_timer(~0)");
+
+    printf("# legacy console_putchar prints: ");
+    r = legacy_call(LEGACY_CONSOLE_PUTCHAR, 'L', c, 0, 0);
+    putchar('\n');
+    legacy_expect(r, 0, c, "console_putchar('L')");
+
+    legacy_expect(legacy_call(LEGACY_CONSOLE_GETCHAR, 0, c, 0, 0), -1, c,
+                  "console_getchar with no input");
+
+    r = legacy_call(LEGACY_SEND_IPI, mask1, c, 0, 0);
+    bool set = ssip_pending();
+    ok(r.error == 0 && r.a1 == c && set,
+       "legacy send_ipi(&mask 1) -> 0, a1 kept, SSIP set (got a0 %ld, a1 0x%lx, SSIP %d)",
+       r.error, r.a1, set);
+    r = legacy_call(LEGACY_CLEAR_IPI, 0, c, 0, 0);
+    set = ssip_pending();
+    ok(r.error == 0 && r.a1 == c && !set,
+       "legacy clear_ipi -> 0, a1 kept, SSIP clear (got a0 %ld, a1 0x%lx, SSIP %d)",
+       r.error, r.a1, set);
+
+    r = legacy_call(LEGACY_SEND_IPI, 0, c, 0, 0);
+    set = ssip_pending();
+    ssip_clear();
+    bool cleared = !ssip_pending();
+    ok(r.error == 0 && r.a1 == c && set && cleared,
+       "legacy send_ipi(NULL = all harts) -> 0, a1 kept, SSIP set, cleared by csrc sip "
+       "(got a0 %ld, a1 0x%lx, SSIP %d, after csrc %d)", r.error, r.a1, set, !cleared);
+
+    r = legacy_call(LEGACY_SEND_IPI, 0x10, c, 0, 0);
+    set = ssip_pending();
+    ok(r.error == SBI_ERR_INVALID_ADDRESS && r.a1 == c && !set,
+       "legacy send_ipi(0x10, outside RAM) -> -5, a1 kept, SSIP clear "
+       "(got a0 %ld, a1 0x%lx, SSIP %d)", r.error, r.a1, set);
+    r = legacy_call(LEGACY_SEND_IPI, mask2, c, 0, 0);
+    set = ssip_pending();
+    ok(r.error == SBI_ERR_INVALID_PARAM && r.a1 == c && !set,
+       "legacy send_ipi(&mask 2, no hart 1) -> -3, a1 kept, SSIP clear "
+       "(got a0 %ld, a1 0x%lx, SSIP %d)", r.error, r.a1, set);
+    if (set)
+        ssip_clear();
+
+    legacy_expect(legacy_call(LEGACY_REMOTE_FENCE_I, mask1, c, 0, 0), 0, c,
+                  "remote_fence_i(&mask 1)");
+    /* remote_sfence_vma's a1 is start: it must come back as it went in. */
+    legacy_expect(legacy_call(LEGACY_REMOTE_SFENCE_VMA, mask1, 0, 0, 0), 0, 0,
+                  "remote_sfence_vma(&mask 1, 0, 0)");
+    legacy_expect(legacy_call(LEGACY_REMOTE_SFENCE_VMA_ASID, mask1, GUEST_LOAD_ADDR, 4096, 1),
+                  0, GUEST_LOAD_ADDR, "remote_sfence_vma_asid(&mask 1, 0x80200000, 4096, 1)");
+
+    /* 0x09-0x0F are in the legacy range but defined by nobody. */
+    long got[7];
+    bool all = true;
+    for (unsigned long eid = 0x09; eid <= 0x0f; eid++) {
+        r = legacy_call(eid, 0, c, 0, 0);
+        got[eid - 0x09] = r.error;
+        all = all && r.error == SBI_ERR_NOT_SUPPORTED && r.a1 == c;
+    }
+    ok(all, "legacy EIDs 0x09..0x0f -> -2, a1 kept (got %ld %ld %ld %ld %ld %ld %ld)",
+       got[0], got[1], got[2], got[3], got[4], got[5], got[6]);
+}
+
+/* --- TIME (SBI spec v2.0 §6) ------------------------------------------------ */
+
+static void check_time(void)
+{
+    unsigned long when = read_time() + 1000000000UL;
+    EXPECT_ERR(CALL(SBI_EXT_TIME, 0, when), SBI_SUCCESS, "TIME set_timer(now + 10^9 = 0x%lx)", when);
+    EXPECT_ERR(CALL(SBI_EXT_TIME, 0, ~0UL), SBI_SUCCESS, "TIME set_timer(~0)");
+    EXPECT_ERR(CALL(SBI_EXT_TIME, 1, 0), SBI_ERR_NOT_SUPPORTED, "TIME fid 1");
+}
+
+/* --- IPI (SBI spec v2.0 §7) ------------------------------------------------- */
+
+/* send_ipi to a set that includes hart 0: our SSIP must be pending. */
+static void ipi_to_self(unsigned long mask, unsigned long base)
+{
+    struct sbiret r = CALL(SBI_EXT_IPI, 0, mask, base);
+    bool set = ssip_pending();
+    ssip_clear();
+    bool cleared = !ssip_pending();
+    ok(r.error == 0 && set && cleared,
+       "IPI send_ipi(0x%lx, 0x%lx) -> 0, SSIP set, cleared by csrc sip "
+       "(got error %ld, SSIP %d, after csrc %d)", mask, base, r.error, set, !cleared);
+}
+
+/* send_ipi to nobody, or refused: SSIP stays clear. */
+static void ipi_not_to_self(unsigned long mask, unsigned long base, long want)
+{
+    struct sbiret r = CALL(SBI_EXT_IPI, 0, mask, base);
+    bool set = ssip_pending();
+    ok(r.error == want && !set, "IPI send_ipi(0x%lx, 0x%lx) -> %ld, SSIP clear "
+       "(got error %ld, SSIP %d)", mask, base, want, r.error, set);
+    if (set)
+        ssip_clear();
+}
+
+static void check_ipi(void)
+{
+    ipi_to_self(1, 0);
+    ipi_to_self(0, ~0UL);                       /* base -1: every hart (§7.1) */
+    ipi_not_to_self(0, 0, SBI_SUCCESS);         /* an empty set */
+    ipi_not_to_self(2, 0, SBI_ERR_INVALID_PARAM);
+    ipi_not_to_self(1, 1, SBI_ERR_INVALID_PARAM);
+    ipi_not_to_self(1, 1UL << 63, SBI_ERR_INVALID_PARAM);
+    EXPECT_ERR(CALL(SBI_EXT_IPI, 1, 0), SBI_ERR_NOT_SUPPORTED, "IPI fid 1");
+}
+
+/* --- RFENCE (SBI spec v2.0 §8) ---------------------------------------------- */
+
+static void check_rfence(void)
+{
+    EXPECT_ERR(CALL(SBI_EXT_RFENCE, 0, 1, 0), SBI_SUCCESS, "RFENCE remote_fence_i(1, 0)");
+    EXPECT_ERR(CALL(SBI_EXT_RFENCE, 1, 1, 0, 0, 0), SBI_SUCCESS,
+               "RFENCE remote_sfence_vma(1, 0, 0, 0)");
+    EXPECT_ERR(CALL(SBI_EXT_RFENCE, 1, 1, 0, GUEST_LOAD_ADDR, 8192), SBI_SUCCESS,
+               "RFENCE remote_sfence_vma(1, 0, 0x80200000, 8192)");
+    EXPECT_ERR(CALL(SBI_EXT_RFENCE, 1, 1, 0, 0, ~0UL), SBI_SUCCESS,
+               "RFENCE remote_sfence_vma(1, 0, 0, ~0 = everything)");
+    EXPECT_ERR(CALL(SBI_EXT_RFENCE, 1, 0, ~0UL, 0, 0), SBI_SUCCESS,
+               "RFENCE remote_sfence_vma(0, ~0 = all harts, 0, 0)");
+    EXPECT_ERR(CALL(SBI_EXT_RFENCE, 2, 1, 0, GUEST_LOAD_ADDR, 4096, 7), SBI_SUCCESS,
+               "RFENCE remote_sfence_vma_asid(1, 0, 0x80200000, 4096, 7)");
+    for (unsigned long fid = 0; fid <= 2; fid++)
+        EXPECT_ERR(CALL(SBI_EXT_RFENCE, fid, 2, 0, 0, 0), SBI_ERR_INVALID_PARAM,
+                   "RFENCE fid %lu with hart mask 2 (no hart 1)", fid);
+    EXPECT_ERR(CALL(SBI_EXT_RFENCE, 1, 1, 0, 0xFFFFFFFFFFFFF000UL, 0x2000),
+               SBI_ERR_INVALID_ADDRESS,
+               "RFENCE remote_sfence_vma(1, 0, 0xfffffffffffff000, 0x2000: wraps)");
+    /* The hfence variants need the H extension, which the guest lacks (§8.4). */
+    for (unsigned long fid = 3; fid <= 7; fid++)
+        EXPECT_ERR(CALL(SBI_EXT_RFENCE, fid, 1, 0, 0, 0, 0), SBI_ERR_NOT_SUPPORTED,
+                   "RFENCE fid %lu%s", fid, fid < 7 ? " (hfence, no H in the guest)" : "");
+}
+
+/* --- HSM (SBI spec v2.0 §9) ------------------------------------------------- */
+
+#define HSM_STARTED             0
+#define SUSPEND_RETENTIVE       0x00000000UL
+#define SUSPEND_NON_RETENTIVE   0x80000000UL
+#define SUSPEND_OPAQUE          0x1234UL
+#define TEN_MS_OF_TICKS         100000UL        /* QEMU virt: timebase 10 MHz */
+
+/* A default retentive suspend returns like wfi when an interrupt becomes
+   pending (§9.4).  No interrupt is enabled at entry; so that an SBI which
+   waits for one has one to wait for, a timer is armed 10 ms ahead and
+   sie.STIE set (sstatus.SIE stays 0: nothing traps). */
+static void check_retentive_suspend(void)
+{
+    unsigned long t0 = read_time();
+    CALL(SBI_EXT_TIME, 0, t0 + TEN_MS_OF_TICKS);
+    csr_set(sie, SIE_STIE);
+    struct sbiret r = CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, SUSPEND_RETENTIVE, 0, 0);
+    unsigned long ticks = read_time() - t0;
+    csr_clear(sie, SIE_STIE);
+    CALL(SBI_EXT_TIME, 0, ~0UL);
+    ok(r.error == SBI_SUCCESS, "HSM hart_suspend(0 = default retentive, 0, 0) -> 0 "
+       "(got error %ld, value 0x%lx, back after %lu ticks)", r.error, r.value, ticks);
+}
+
+/* A default non-retentive suspend resumes at resume_addr with a0 = hart id
+   and a1 = opaque; suspend.S catches it there and brings us back. */
+static void check_non_retentive_suspend(void)
+{
+    suspend_resume_a0 = suspend_resume_a1 = ~0UL;
+    suspend_resume_satp = suspend_resume_sstatus = ~0UL;
+    long r = hsm_suspend_nonretentive((uintptr_t)suspend_resume, SUSPEND_OPAQUE);
+    ok(r == 1, "HSM hart_suspend(default non-retentive, 0x%lx, 0x%lx) resumed at resume_addr "
+       "(got %s %ld)", (unsigned long)(uintptr_t)suspend_resume, SUSPEND_OPAQUE,
+       r == 1 ? "resume" : "error", r);
+    if (r != 1)
+        return;
+    ok(suspend_resume_a0 == 0 && suspend_resume_a1 == SUSPEND_OPAQUE,
+       "HSM resume: a0 = hart id 0, a1 = opaque 0x%lx (got a0 0x%lx, a1 0x%lx)",
+       SUSPEND_OPAQUE, suspend_resume_a0, suspend_resume_a1);
+    ok(suspend_resume_satp == 0 && (suspend_resume_sstatus & SSTATUS_SIE) == 0,
+       "HSM resume: satp = 0, sstatus.SIE = 0 (got satp 0x%lx, sstatus 0x%lx)",
+       suspend_resume_satp, suspend_resume_sstatus);
+}
+
+static void check_hsm(void)
+{
+    EXPECT_VAL(CALL(SBI_EXT_HSM, HSM_HART_GET_STATUS, 0), SBI_SUCCESS, HSM_STARTED,
+               "HSM hart_get_status(0)");
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_GET_STATUS, 1), SBI_ERR_INVALID_PARAM,
+               "HSM hart_get_status(1)");
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_GET_STATUS, ~0UL), SBI_ERR_INVALID_PARAM,
+               "HSM hart_get_status(~0)");
+
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_START, 1, GUEST_LOAD_ADDR, 0), SBI_ERR_INVALID_PARAM,
+               "HSM hart_start(1, 0x80200000, 0)");
+    /* The address is checked before the hart's state (§9.1). */
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_START, 0, 0x1000, 0), SBI_ERR_INVALID_ADDRESS,
+               "HSM hart_start(0, 0x1000, 0)");
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_START, 0, RAM_END, 0), SBI_ERR_INVALID_ADDRESS,
+               "HSM hart_start(0, 0x%lx = end of RAM, 0)", RAM_END);
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_START, 0, GUEST_LOAD_ADDR, 0),
+               SBI_ERR_ALREADY_AVAILABLE, "HSM hart_start(0, 0x80200000, 0)");
+
+    check_retentive_suspend();
+    static const struct { unsigned long type; long want; } bad_types[] = {
+        { 1, SBI_ERR_INVALID_PARAM },                   /* reserved */
+        { 0x10000000, SBI_ERR_NOT_SUPPORTED },          /* platform retentive */
+        { 0x80000001, SBI_ERR_INVALID_PARAM },          /* reserved */
+        { 0x90000000, SBI_ERR_NOT_SUPPORTED },          /* platform non-retentive */
+        { 1UL << 32, SBI_ERR_INVALID_PARAM },           /* more than 32 bits */
+    };
+    for (unsigned i = 0; i < sizeof bad_types / sizeof bad_types[0]; i++)
+        EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, bad_types[i].type, 0, 0),
+                   bad_types[i].want, "HSM hart_suspend(0x%lx, 0, 0)", bad_types[i].type);
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, SUSPEND_NON_RETENTIVE, 0x1000, 0),
+               SBI_ERR_INVALID_ADDRESS, "HSM hart_suspend(0x80000000, 0x1000, 0)");
+    check_non_retentive_suspend();
+    EXPECT_ERR(CALL(SBI_EXT_HSM, 4, 0), SBI_ERR_NOT_SUPPORTED, "HSM fid 4");
+}
+
+/* --- SRST (SBI spec v2.0 §10): only calls that must be refused ------------ */
+
+static void check_srst(void)
+{
+    static const struct { unsigned long type, reason; long want; } calls[] = {
+        { 3, 0, SBI_ERR_INVALID_PARAM },                /* reserved type */
+        { 0, 2, SBI_ERR_INVALID_PARAM },                /* reserved reason */
+        { 1UL << 32, 0, SBI_ERR_INVALID_PARAM },        /* more than 32 bits */
+        { 0, 1UL << 32, SBI_ERR_INVALID_PARAM },
+        { 0xF0000000, 0, SBI_ERR_NOT_SUPPORTED },       /* a vendor's type */
+    };
+    for (unsigned i = 0; i < sizeof calls / sizeof calls[0]; i++)
+        EXPECT_ERR(CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, calls[i].type, calls[i].reason),
+                   calls[i].want, "SRST system_reset(0x%lx, 0x%lx)", calls[i].type,
+                   calls[i].reason);
+    EXPECT_ERR(CALL(SBI_EXT_SRST, 1, 0), SBI_ERR_NOT_SUPPORTED, "SRST fid 1");
+}
+
+/* --- DBCN (SBI spec v2.0 §12) ----------------------------------------------- */
+
+static char dbcn_text[] = "dbcn: console_write of 40 bytes, one go\n";
+_Static_assert(sizeof dbcn_text - 1 == 40, "dbcn_text is 40 bytes");
+
+/* 1000 bytes: 20 lines "dbcn-1000 line NN/20 " + 28 letters + "\n". */
+#define LONG_LINES  20
+#define LONG_LINE   50
+static char dbcn_long[LONG_LINES * LONG_LINE];
+static char dbcn_input[16];
+
+static void fill_long(void)
+{
+    for (int i = 0; i < LONG_LINES; i++) {
+        char *line = &dbcn_long[i * LONG_LINE];
+        int n = snprintf(line, LONG_LINE, "dbcn-1000 line %02d/%d ", i + 1, LONG_LINES);
+        for (int j = n; j < LONG_LINE - 1; j++)
+            line[j] = (char)('a' + (i + j) % 26);
+        line[LONG_LINE - 1] = '\n';
+    }
+}
+
+/* console_write may write fewer bytes than asked (§12.1): write the rest
+   until all is out, and count. */
+static void check_dbcn_long(void)
+{
+    unsigned long done = 0, calls = 0, bad = 0;
+    long bad_error = 0, bad_value = 0;
+    fill_long();
+    while (done < sizeof dbcn_long && calls < sizeof dbcn_long) {
+        struct sbiret r = CALL(SBI_EXT_DBCN, DBCN_WRITE, sizeof dbcn_long - done,
+                               (uintptr_t)dbcn_long + done, 0);
+        calls++;
+        if (r.error != 0 || r.value < 1 || (unsigned long)r.value > sizeof dbcn_long - done) {
+            bad++;
+            bad_error = r.error;
+            bad_value = r.value;
+            break;
+        }
+        done += (unsigned long)r.value;
+    }
+    ok(bad == 0 && done == sizeof dbcn_long,
+       "DBCN console_write of %lu bytes: %lu written in %lu calls (%lu bad: error %ld, value %ld)",
+       (unsigned long)sizeof dbcn_long, done, calls, bad, bad_error, bad_value);
+}
+
+/* The last 8 bytes of RAM hold a marker a runner must never see. */
+static void check_dbcn_bad_ranges(void)
+{
+    uintptr_t text = (uintptr_t)dbcn_text;
+    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_WRITE, 8, text, 1), SBI_ERR_INVALID_PARAM,
+               "DBCN console_write(8, text, base_hi 1)");
+    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_WRITE, 8, 0x1000, 0), SBI_ERR_INVALID_PARAM,
+               "DBCN console_write(8, 0x1000, 0)");
+    memcpy((void *)(RAM_END - 8), "SPANEND!", 8);
+    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_WRITE, 16, RAM_END - 8, 0), SBI_ERR_INVALID_PARAM,
+               "DBCN console_write(16, 0x%lx, 0) across the end of RAM (marker not printed)",
+               RAM_END - 8);
+    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_WRITE, 8, 0xFFFFFFFFFFFFFFFCUL, 0), SBI_ERR_INVALID_PARAM,
+               "DBCN console_write(8, 0xfffffffffffffffc, 0)");
+}
+
+static void check_dbcn(void)
+{
+    EXPECT_VAL(CALL(SBI_EXT_DBCN, DBCN_WRITE, 40, (uintptr_t)dbcn_text, 0), SBI_SUCCESS, 40,
+               "DBCN console_write(40, text, 0)");
+    EXPECT_VAL(CALL(SBI_EXT_DBCN, DBCN_WRITE, 0, (uintptr_t)dbcn_text, 0), SBI_SUCCESS, 0,
+               "DBCN console_write(0, text, 0)");
+    check_dbcn_long();
+    check_dbcn_bad_ranges();
+    EXPECT_VAL(CALL(SBI_EXT_DBCN, DBCN_READ, sizeof dbcn_input, (uintptr_t)dbcn_input, 0),
+               SBI_SUCCESS, 0, "DBCN console_read(16, buf, 0) with no input");
+    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_READ, sizeof dbcn_input, 0x1000, 0),
+               SBI_ERR_INVALID_PARAM, "DBCN console_read(16, 0x1000, 0)");
+    printf("# DBCN console_write_byte prints: ");
+    struct sbiret r = CALL(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, 'Z');
+    putchar('\n');
+    EXPECT_ERR(r, SBI_SUCCESS, "DBCN console_write_byte('Z')");
+    EXPECT_ERR(CALL(SBI_EXT_DBCN, 3, 0), SBI_ERR_NOT_SUPPORTED, "DBCN fid 3");
+}
+
+/* --- RVH hypercalls ---------------------------------------------------------- */
+
+static void check_rvh(void)
+{
+    EXPECT_VAL(CALL(RVH_EXT, RVH_FID_VERSION, 0), SBI_SUCCESS, RVH_VERSION, "RVH VERSION");
+    EXPECT_ERR(CALL(RVH_EXT, 99, 0), SBI_ERR_NOT_SUPPORTED, "RVH fid 99");
+}
+
+/* --- The end: HSM hart_stop (SBI spec v2.0 §9.2) ----------------------------- */
+
+int main(unsigned long hartid, unsigned long dtb)
+{
+    printf("sbi: checking the SBI, hart %lu, device tree at 0x%lx\n", hartid, dtb);
+    check_sweep();
+    check_base();
+    check_legacy();
+    check_time();
+    check_ipi();
+    check_rfence();
+    check_hsm();
+    check_srst();
+    check_dbcn();
+    check_rvh();
+    if (tap_done() != 0)
+        return 1;
+    /* Every check passed: stop the only hart.  hart_stop does not return. */
+    struct sbiret r = CALL(SBI_EXT_HSM, HSM_HART_STOP, 0);
+    printf("not ok - hart_stop returned (error %ld)\n", r.error);
+    return 1;
+}
