@@ -45,7 +45,7 @@ def run(cmd, log, timeout=600, cwd=TOP, env=None):
             out, _ = p.communicate()
             f.write(out.decode(errors="replace"))
             raise Failure("timed out after %.0f s: %s" % (timeout * SCALE, cmd))
-        text = out.decode(errors="replace").replace("\r\n", "\n")
+        text = re.sub(r"\r+\n", "\n", out.decode(errors="replace"))
         f.write(text)
         return p.returncode, text
 
@@ -84,7 +84,41 @@ def qemu_case(cpu="rv64", smp=1, guest="", bootargs="", expect=(), forbid=(), ti
 
 BANNER = [r"^RVH Book hypervisor, stage \d+", r"^rvh: boot hart \d+, device tree at 0x[0-9a-f]+$",
           r"^rvh: SBI 2\.0, OpenSBI 1\.\d+, console: SBI DBCN$"]
-NO_BUG = [r"unexpected trap", r"panic"]
+NO_BUG = [r"unexpected trap in the hypervisor", r"rvh: panic"]
+
+
+def interactive(log, guest, script, bootargs="", timeout=90):
+    """Boot QEMU with a guest and play a script on its console: for each
+    (pattern, text), wait until the console matches pattern, then type text.
+    QEMU must then exit by itself. Returns the console."""
+    import threading
+    p = subprocess.Popen(qemu_make_args(guest=guest, bootargs=bootargs), shell=True, cwd=TOP,
+                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                         start_new_session=True)
+    chunks = []
+    reader = threading.Thread(target=lambda: [chunks.append(b) for b in iter(lambda: p.stdout.read1(4096), b"")])
+    reader.start()
+    deadline = time.time() + timeout * SCALE
+    text = lambda: re.sub(r"\r+\n", "\n", b"".join(chunks).decode(errors="replace"))
+    try:
+        for pattern, typed in script:
+            while not re.search(pattern, text(), re.M):
+                if time.time() > deadline or p.poll() is not None:
+                    raise Failure("console never showed /%s/" % pattern)
+                time.sleep(0.1)
+            p.stdin.write(typed.encode())
+            p.stdin.flush()
+        p.wait(timeout=max(1, deadline - time.time()))
+    except subprocess.TimeoutExpired:
+        raise Failure("QEMU did not exit by itself")
+    finally:
+        if p.poll() is None:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+        reader.join()
+        with open(log, "a") as f:
+            f.write(text())
+    return text()
 
 
 def free_port():
@@ -132,7 +166,7 @@ def under_gdb(log, gdb_cmds, timeout=90, guest=""):
             os.killpg(q.pid, signal.SIGKILL)
             q.wait()
     with open(qlog, errors="replace") as f:
-        console = f.read().replace("\r\n", "\n")
+        console = re.sub(r"\r+\n", "\n", f.read())
     with open(log, "a") as f:
         f.write("--- console ---\n" + console)
     return console, gdb_out
@@ -214,17 +248,35 @@ def case_gdb(log):
 
 
 def case_guest_fault(log):
-    """A guest that loads from an unmapped guest-physical address is stopped with
-    that address and the load's pc; the hypervisor itself carries on and powers off."""
+    """A guest that loads from a guest-physical address with neither RAM nor a
+    device gets a load access fault in its own trap handler, with the address
+    in stval and the load's pc in sepc; the hypervisor carries on."""
     status, out = run(qemu_make_args(guest=FAULT), log, 60)
     m = re.search(r"^fault: loading from 0x40000000 at pc (0x[0-9a-f]+)$", out, re.M)
     if not m:
         raise Failure("the fault guest did not say where it would load")
     match_console(out, [
-        r"^vmm: vm0: stopped: load guest-page fault at gpa 0x40000000, pc %s: no memory or device there$"
-        % m.group(1),
-        r"^rvh: +ra=[0-9a-f]{16}", r"^vmm: all VMs stopped$", r"^rvh: power off \(failure\)$"],
-        NO_BUG + [r"^not ok"])
+        r"^guest fault: unexpected trap: scause=0x5 sepc=%s stval=0x40000000$" % m.group(1),
+        r"^vmm: vm0: shutdown \(reason: system failure\)",
+        r"^vmm: vm0: exits: .*guest-page fault 1, ",
+        r"^vmm: all VMs stopped$", r"^rvh: power off \(failure\)$"],
+        NO_BUG + [r"^not ok", r"stopped:"])
+
+
+UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+
+
+def case_uboot(log):
+    """U-Boot S-mode (Debian's u-boot-qemu) prints its banner through the
+    emulated UART, stops at its prompt, lists our SBI, and powers off."""
+    out = interactive(log, UBOOT, [(r"Hit any key to stop autoboot", "\n"),
+                                   (r"^=> $", "sbi\n"),
+                                   (r"System Reset Extension", "poweroff\n")])
+    match_console(out, [
+        r"^U-Boot 20\d\d\.\d\d", r"^Model: RVH virtual machine$", r"^DRAM: +128 MiB$",
+        r"^In: +serial@10000000$", r"^SBI 2\.0", r"^  Hart State Management Extension$",
+        r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
+        NO_BUG + [r"stopped:"])
 
 
 def case_trap_dump(log):
@@ -260,6 +312,37 @@ def case_offsets_guard(log):
             raise Failure("the build passed with struct vcpu_guest_csrs reordered")
         if "VCPU_GUEST_SSTATUS is stale" not in out:
             raise Failure("the build failed, but not on the offset check")
+
+
+TIMER = "build/guests/timer.bin"
+TIMER_EXITS = (r"^vmm: vm0: exits: sbi \d+, timer (\d+), external 0, software 0, guest-page fault 0, "
+               r"virtual instruction 0, other 0$")
+
+
+def timer_case(sstc):
+    """The timer guest on one path: all its checks pass, it found the path the
+    hypervisor chose, and the hypervisor's timer exits fit the alarms it took:
+    none on the Sstc path, at least one per SBI alarm on the emulated path."""
+    def case(log):
+        status, out = run(qemu_make_args(guest=TIMER, bootargs="" if sstc else "sstc=off"), log, 60)
+        match_console(out, [
+            r"^# timer path: %s$" % ("sstc" if sstc else "emulated"),
+            r"^# guest timer: \d+ passed, 0 failed$",
+            r"^vmm: vm0: shutdown \(reason: none\)", TIMER_EXITS,
+            r"^rvh: power off \(success\)$"],
+            NO_BUG + [r"^not ok", r"stopped:"])
+        alarms = re.search(r"^# alarms: sbi (\d+), stimecmp (\d+)$", out, re.M)
+        if not alarms:
+            raise Failure("the timer guest did not count its alarms")
+        sbi, stimecmp = int(alarms.group(1)), int(alarms.group(2))
+        timer_exits = int(re.search(TIMER_EXITS, out, re.M).group(1))
+        if sstc and (timer_exits != 0 or stimecmp == 0):
+            raise Failure("Sstc path: %d timer exits (want 0), %d stimecmp alarms (want > 0)"
+                          % (timer_exits, stimecmp))
+        if not sstc and (timer_exits < sbi or stimecmp != 0):
+            raise Failure("emulated path: %d timer exits for %d SBI alarms, %d stimecmp alarms"
+                          % (timer_exits, sbi, stimecmp))
+    return case
 
 
 HELLO = "build/guests/hello.bin"
@@ -310,6 +393,21 @@ CASES = [
         r"virtual instruction 0, other 0$",
         r"^rvh: power off \(success\)$"],
         forbid=NO_BUG + [r"^not ok", r"SPANEND!", r"stopped:"])),
+    ("mmio", qemu_case(guest="build/guests/mmio.bin", bootargs="testdev", expect=[
+        r"^mmio: testing device accesses, hart 0, device tree at 0x[0-9a-f]+$",
+        r"^uart: hello through the emulated 16550$",
+        r"^# guest mmio: \d+ passed, 0 failed$",
+        r"^vmm: vm0: shutdown \(reason: none\)",
+        r"^vmm: vm0: exits: sbi \d+, timer 0, external 0, software 0, guest-page fault [1-9]\d*, ",
+        r"^vmm: all VMs stopped$", r"^rvh: power off \(success\)$"],
+        forbid=NO_BUG + [r"^not ok", r"stopped:"])),
+    ("mmio-no-testdev", qemu_case(guest="build/guests/mmio.bin", expect=[
+        r"^guest mmio: unexpected trap: scause=0x5 sepc=0x[0-9a-f]+ stval=0x10001000$",
+        r"^vmm: vm0: shutdown \(reason: system failure\)", r"^rvh: power off \(failure\)$"],
+        forbid=NO_BUG + [r"stopped:"])),
+    ("uboot", case_uboot),
+    ("timer-sstc", timer_case(sstc=True)),
+    ("timer-emulated", timer_case(sstc=False)),
     ("gdb", case_gdb),
     ("trap-dump", case_trap_dump),
 ]

@@ -1,4 +1,5 @@
 /* Decoding a VM exit from the trap CSRs (no hardware access). */
+#include <errno.h>
 #include <string.h>
 #include "arch/csr.h"
 #include "vcpu/sbi.h"
@@ -31,11 +32,64 @@ static bool vcpu_fail(struct vcpu *vcpu, struct vcpu_exit *exit, const char *why
     exit->fail.pc = vcpu->regs.guest.sepc;
     return true;
 }
+/* added by later chapters */
+static int trapped_insn(struct vcpu *vcpu, uint32_t *insn, unsigned *length)
+{
+    uint16_t lo, hi;
+    int err = insn_from_htinst(vcpu->regs.trap.htinst, insn, length);
+    if (err != -ENOENT)
+        return err;
+    unsigned long pc = vcpu->regs.guest.sepc;
+    if (vcpu_fetch_guest(vcpu, pc, &lo) < 0)
+        return -EAGAIN;
+    *length = insn_length(lo);
+    *insn = lo;
+    if (*length == 4) {
+        if (vcpu_fetch_guest(vcpu, pc + 2, &hi) < 0)
+            return -EAGAIN;
+        *insn |= (uint32_t)hi << 16;
+    }
+    return 0;
+}
+
+static bool mmio_exit(struct vcpu *vcpu, struct vcpu_exit *exit, uint64_t gpa)
+{
+    uint32_t insn;
+    unsigned length;
+    struct insn_mmio *m = &vcpu->mmio;
+    bool store = vcpu->regs.trap.scause == EXC_STORE_GUEST_PAGE_FAULT;
+    int err = trapped_insn(vcpu, &insn, &length);
+    if (err == -EAGAIN)
+        return false;                               /* run it again */
+    if (err < 0 || insn_decode_mmio(insn, length, m) < 0 || m->store != store ||
+        gpa % m->width != 0) {
+        if (vcpu_inject_exception(vcpu, store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS,
+                                  vcpu->regs.trap.stval) < 0)
+            return vcpu_fail(vcpu, exit, "the guest cannot take an access fault");
+        return false;
+    }
+    if (store) {
+        uint64_t v = vcpu->regs.guest_x[m->reg];
+        exit->reason = VCPU_EXIT_MMIO_WRITE;
+        exit->mmio_write.addr = gpa;
+        exit->mmio_write.width = m->width;
+        exit->mmio_write.data = m->width == 8 ? v : v & ((1ULL << (8 * m->width)) - 1);
+    } else {
+        exit->reason = VCPU_EXIT_MMIO_READ;
+        exit->mmio_read.addr = gpa;
+        exit->mmio_read.width = m->width;
+        exit->mmio_read.reg = m->reg;
+        exit->mmio_read.sign_ext = m->sign_extend;
+    }
+    return true;
+}
 static bool guest_page_fault(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
     const struct vcpu_trap_csrs *t = &vcpu->regs.trap;
     uint64_t gpa = (uint64_t)t->htval << 2 | (t->stval & 3);
     /* Chapter 7 decodes loads and stores here. */
+    if (t->scause != EXC_INST_GUEST_PAGE_FAULT)
+        return mmio_exit(vcpu, exit, gpa);
     exit->reason = VCPU_EXIT_GUEST_PAGE_FAULT;
     exit->page_fault.gpa = gpa;
     exit->page_fault.pc = vcpu->regs.guest.sepc;
@@ -76,4 +130,20 @@ bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
     default:
         return vcpu_fail(vcpu, exit, "unexpected exception from the guest");
     }
+}
+int vcpu_mmio_complete(struct vcpu *vcpu, uint64_t value)
+{
+    const struct insn_mmio *m = &vcpu->mmio;
+    if (m->length == 0)
+        return -EPERM;                              /* no access in progress */
+    if (!m->store) {
+        unsigned shift = 64 - 8 * m->width;
+        if (shift)
+            value = m->sign_extend ? (uint64_t)((int64_t)(value << shift) >> shift)
+                                   : value << shift >> shift;
+        vcpu->regs.guest_x[m->reg] = m->reg ? value : 0;
+    }
+    vcpu->regs.guest.sepc += m->length;
+    vcpu->mmio.length = 0;
+    return 0;
 }

@@ -25,6 +25,8 @@ static void vcpu_load(struct vcpu *vcpu)
     csr_write(htimedelta, vs->htimedelta);
     /* added by later chapters */
     csr_write(henvcfg, vcpu->sstc ? HENVCFG_STCE : 0);
+    if (!vcpu->sstc && hext.sstc)
+        csr_write(CSR_VSTIMECMP, ~0UL);
     vcpu_timer_to_hart(vcpu);
     csr_write(hgatp, vcpu->hgatp);
     hfence_gvma_vmid(vcpu->hgatp >> HGATP_VMID_SHIFT & HGATP_VMID_MASK);
@@ -126,4 +128,23 @@ void vcpu_timer_to_hart(struct vcpu *vcpu)
         csr_write(CSR_VSTIMECMP, vcpu->regs.vs.vstimecmp);
     else
         timer_set_guest(host_deadline(vcpu));
+}
+int vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause, unsigned long tval)
+{
+    if (!vcpu->loaded)
+        return -EPERM;
+    if ((csr_read(vstvec) & ~3UL) == vcpu->regs.guest.sepc)
+        return -ELOOP;
+    unsigned long vs = csr_read(vsstatus);
+    bool from_vs = vcpu->regs.guest.sstatus & SSTATUS_SPP;
+    vs = (vs & ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE)) |
+         (from_vs ? SSTATUS_SPP : 0) | (vs & SSTATUS_SIE ? SSTATUS_SPIE : 0);
+    csr_write(vsstatus, vs);
+    csr_write(vsepc, vcpu->regs.guest.sepc);
+    csr_write(vscause, cause);
+    csr_write(vstval, tval);
+    vcpu->regs.guest.sepc = csr_read(vstvec) & ~3UL;
+    vcpu->regs.guest.sstatus |= SSTATUS_SPP;        /* the handler runs in VS-mode */
+    vcpu->mmio.length = 0;
+    return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "vcpu/insn.h"
 #include "vcpu/regs.h"
 
 struct vcpu_config {
@@ -36,6 +37,7 @@ struct vcpu {
     uint64_t timer_deadline;        /* SBI set_timer: when VSTIP is due; ~0 = never */
     bool sstc;                      /* the guest owns vstimecmp (henvcfg.STCE) */
     unsigned long exits_by_kind[VCPU_EXIT_KINDS];
+    struct insn_mmio mmio;          /* the access in progress, until completed */
 };
 enum vcpu_exit_reason {
     VCPU_EXIT_NOTHING,              /* nothing to do; run again */
@@ -51,6 +53,8 @@ enum vcpu_exit_reason {
     VCPU_EXIT_CPU_UP,               /* HSM hart_start */
     VCPU_EXIT_CPU_DOWN,             /* HSM hart_stop: this vCPU stops */
     VCPU_EXIT_HART_STATUS,          /* HSM hart_get_status */
+    VCPU_EXIT_MMIO_READ,            /* a load from a device */
+    VCPU_EXIT_MMIO_WRITE,           /* a store to a device */
 };
 enum vcpu_access { VCPU_ACCESS_FETCH, VCPU_ACCESS_LOAD, VCPU_ACCESS_STORE };
 
@@ -66,6 +70,8 @@ struct vcpu_exit {
         struct { unsigned kind; unsigned long mask, base, start, size, asid; } rfence;
         struct { unsigned long target, entry, opaque; } cpu_up;
         struct { unsigned long target; } hart_status;
+        struct { uint64_t addr; unsigned width, reg; bool sign_ext; } mmio_read;
+        struct { uint64_t addr; unsigned width; uint64_t data; } mmio_write;
     };
 };
 int  vcpu_new(struct vcpu *vcpu, const struct vcpu_config *cfg);
@@ -93,5 +99,8 @@ void vcpu_fence_local(struct vcpu *vcpu, unsigned kind, unsigned long start,
 void vcpu_reset_vs_state(struct vcpu *vcpu);
 int vcpu_setup_timer(struct vcpu *vcpu, bool sstc, uint64_t htimedelta);
 void vcpu_timer_to_hart(struct vcpu *vcpu);
+int vcpu_fetch_guest(struct vcpu *vcpu, unsigned long gva, uint16_t *halfword);
+int vcpu_mmio_complete(struct vcpu *vcpu, uint64_t value);
+int vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause, unsigned long tval);
 
 #endif

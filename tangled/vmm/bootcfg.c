@@ -80,5 +80,6 @@ int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_ha
     if ((err < 0 && err != -ENOENT) || cfg->guest_mem == 0 || cfg->guest_mem % (2UL << 20))
         return -EINVAL;
     cfg->sstc_off = bootarg_find(cfg->bootargs, "sstc=off") != NULL;
+    cfg->testdev = bootarg_find(cfg->bootargs, "testdev") != NULL;
     return 0;
 }

@@ -81,6 +81,22 @@ static int write_cpus(struct fdt_writer *w, const struct guest_dtb_info *info)
     fdt_w_end_node(w);
     return 0;
 }
+static void write_device(struct fdt_writer *w, const char *kind, const char *compatible,
+                         uint64_t base, uint64_t size, const struct guest_dtb_info *info)
+{
+    char name[48];
+    uint32_t reg[4] = { (uint32_t)(base >> 32), (uint32_t)base,
+                        (uint32_t)(size >> 32), (uint32_t)size };
+    (void)info;
+    snprintf(name, sizeof name, "%s@%llx", kind, (unsigned long long)base);
+    fdt_w_node(w, name);
+    fdt_w_prop_str(w, "compatible", compatible);
+    fdt_w_prop_cells(w, "reg", reg, 4);
+    if (strcmp(kind, "serial") == 0)
+        fdt_w_prop_u32(w, "clock-frequency", 3686400);
+    /* chapter 8: its interrupt */
+    fdt_w_end_node(w);
+}
 
 int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info)
 {
@@ -95,6 +111,11 @@ int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info)
     fdt_w_node(&w, "chosen");
     fdt_w_prop_str(&w, "bootargs", info->bootargs ? info->bootargs : "");
     /* added by later chapters */
+    if (info->uart_base) {
+        char path[48];
+        snprintf(path, sizeof path, "/soc/serial@%llx", (unsigned long long)info->uart_base);
+        fdt_w_prop_str(&w, "stdout-path", path);
+    }
     fdt_w_end_node(&w);
     snprintf(name, sizeof name, "memory@%llx", (unsigned long long)info->ram_gpa);
     fdt_w_node(&w, name);
@@ -106,6 +127,18 @@ int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info)
     if (write_cpus(&w, info) < 0)
         return -EINVAL;
     /* added by later chapters */
+    if (info->uart_base || info->testdev_base) {
+        fdt_w_node(&w, "soc");
+        fdt_w_prop_u32(&w, "#address-cells", 2);
+        fdt_w_prop_u32(&w, "#size-cells", 2);
+        fdt_w_prop_str(&w, "compatible", "simple-bus");
+        fdt_w_prop_empty(&w, "ranges");
+        if (info->uart_base)
+            write_device(&w, "serial", "ns16550a", info->uart_base, 0x100, info);
+        if (info->testdev_base)
+            write_device(&w, "test", "rvh,mmio-test", info->testdev_base, 0x1000, info);
+        fdt_w_end_node(&w);
+    }
     fdt_w_end_node(&w);
     return fdt_w_finish(&w);
 }

@@ -14,6 +14,8 @@ struct guest_dtb_info {
     bool sstc;                  /* offer Sstc (chapter 6) */
     const char *bootargs;       /* the guest's /chosen/bootargs */
     /* added by later chapters */
+    uint64_t uart_base;             /* 0: no UART */
+    uint64_t testdev_base;          /* 0: no test device */
 };
 
 int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info);

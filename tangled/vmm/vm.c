@@ -7,6 +7,7 @@
 #include "arch/sbi.h"
 #include "arch/timer.h"
 #include "arch/trap.h"
+#include "lib/console.h"
 #include "vmm/guest_dtb.h"
 #include "vmm/hartmask.h"
 #include "vmm/loader.h"
@@ -14,6 +15,48 @@
 
 #define GUEST_RAM_GPA   0x80000000UL
 #define SIZE_2M         (2UL << 20)
+
+/* added by later chapters */
+#define VM_UART_BASE    0x10000000UL
+#define VM_TESTDEV_BASE 0x10001000UL
+
+static void vm_uart_tx(void *ctx, uint8_t byte) { (void)ctx; console_putc(byte); }
+static int vm_uart_rx(void *ctx) { (void)ctx; return console_getc(); }
+
+static int vm_uart_read(void *ctx, uint64_t off, unsigned width, uint64_t *value)
+{
+    struct vm *vm = ctx;
+    if (width != 1 || off >= 8)
+        return -EINVAL;
+    *value = uart_read(&vm->uart, (unsigned)off);
+    return 0;
+}
+
+static int vm_uart_write(void *ctx, uint64_t off, unsigned width, uint64_t value)
+{
+    struct vm *vm = ctx;
+    if (width != 1 || off >= 8)
+        return -EINVAL;
+    uart_write(&vm->uart, (unsigned)off, (uint8_t)value);
+    return 0;
+}
+static int vm_testdev_read(void *ctx, uint64_t off, unsigned width, uint64_t *value)
+{
+    struct vm *vm = ctx;
+    uint64_t v = 0;
+    for (unsigned i = 0; i < width; i++)
+        v |= (uint64_t)vm->testdev[off + i] << (8 * i);
+    *value = v;
+    return 0;
+}
+
+static int vm_testdev_write(void *ctx, uint64_t off, unsigned width, uint64_t value)
+{
+    struct vm *vm = ctx;
+    for (unsigned i = 0; i < width; i++)
+        vm->testdev[off + i] = (uint8_t)(value >> (8 * i));
+    return 0;
+}
 
 int vm_create(struct vm *vm, unsigned id, const struct boot_config *boot,
               struct page_pool *pool, const void *image, size_t image_size)
@@ -52,6 +95,19 @@ int vm_boot(struct vm *vm)
     };
     /* added by later chapters */
     info.sstc = hext.sstc && !vm->boot->sstc_off;
+    /* added by later chapters */
+    memset(&vm->bus, 0, sizeof vm->bus);
+    uart_init(&vm->uart, vm_uart_tx, vm_uart_rx, vm);
+    struct mmio_device uart = { "uart", VM_UART_BASE, 0x100, vm_uart_read, vm_uart_write, vm };
+    mmio_register(&vm->bus, &uart);
+    info.uart_base = VM_UART_BASE;
+    if (vm->boot->testdev) {
+        struct mmio_device test = { "testdev", VM_TESTDEV_BASE, sizeof vm->testdev,
+                                    vm_testdev_read, vm_testdev_write, vm };
+        memset(vm->testdev, 0, sizeof vm->testdev);
+        mmio_register(&vm->bus, &test);
+        info.testdev_base = VM_TESTDEV_BASE;
+    }
     int size = guest_dtb_build(guest_ram_ptr(&vm->ram, vm->dtb_gpa, SIZE_2M), SIZE_2M, &info);
     if (size < 0)
         return size;
@@ -109,6 +165,18 @@ static void vm_hart_mask_call(struct vm *vm, const struct vcpu_exit *exit)
     }
     vcpu_set_sbi_result(&vm->vcpu, SBI_SUCCESS, 0);
 }
+static bool vm_mmio(struct vm *vm, const struct vcpu_exit *exit)
+{
+    bool read = exit->reason == VCPU_EXIT_MMIO_READ;
+    uint64_t value = 0;
+    int err = read ? mmio_read(&vm->bus, exit->mmio_read.addr, exit->mmio_read.width, &value)
+                   : mmio_write(&vm->bus, exit->mmio_write.addr, exit->mmio_write.width,
+                                exit->mmio_write.data);
+    if (!err)
+        return vcpu_mmio_complete(&vm->vcpu, value) == 0;
+    return vcpu_inject_exception(&vm->vcpu, read ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS,
+                                 vm->vcpu.regs.trap.stval) == 0;
+}
 
 bool vm_run(struct vm *vm)
 {
@@ -139,6 +207,10 @@ bool vm_run(struct vm *vm)
                 continue;
             return vm_stopped(vm, "the reboot failed", NULL);
         case VCPU_EXIT_GUEST_PAGE_FAULT:
+            /* added by later chapters */
+            if (exit.page_fault.access == VCPU_ACCESS_FETCH &&
+                vcpu_inject_exception(&vm->vcpu, EXC_INST_ACCESS, vm->vcpu.regs.trap.stval) == 0)
+                continue;
             return vm_stopped(vm, exit.page_fault.access == VCPU_ACCESS_FETCH ? "instruction fetch"
                                   : exit.page_fault.access == VCPU_ACCESS_LOAD ? "load" : "store",
                               &exit);
@@ -164,6 +236,11 @@ bool vm_run(struct vm *vm)
         case VCPU_EXIT_CPU_DOWN:
             printf("vmm: vm%u: hart 0 stopped; no hart of the VM is left running\n", vm->id);
             return true;
+        case VCPU_EXIT_MMIO_READ:
+        case VCPU_EXIT_MMIO_WRITE:
+            if (vm_mmio(vm, &exit))
+                continue;
+            return vm_stopped(vm, "the guest cannot take an access fault", &exit);
         }
     }
 }

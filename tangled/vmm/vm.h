@@ -8,6 +8,8 @@
 #include "vmm/bootcfg.h"
 #include "vmm/gstage.h"
 #include "vmm/guest_mem.h"
+#include "vmm/mmio.h"
+#include "vmm/uart.h"
 
 struct vm {
     unsigned id;
@@ -21,6 +23,9 @@ struct vm {
     uint64_t entry_gpa, dtb_gpa;
     unsigned long echo_calls, echo_mismatches;
     /* added by later chapters */
+    struct mmio_bus bus;
+    struct uart16550 uart;
+    uint8_t testdev[4096];
 };
 
 int  vm_create(struct vm *vm, unsigned id, const struct boot_config *boot,

@@ -100,3 +100,24 @@ void vcpu_timer_to_hart(struct vcpu *vcpu)
 {
     fake_guest_timer = vcpu->sstc ? UINT64_MAX : host_deadline(vcpu);
 }
+
+/* Instructions at FAKE_RAM_GPA, for the decoder's memory path. */
+uint16_t fake_code[8];
+unsigned long fake_injected, fake_injected_tval;
+
+int vcpu_fetch_guest(struct vcpu *vcpu, unsigned long gva, uint16_t *halfword)
+{
+    (void)vcpu;
+    if (gva < FAKE_RAM_GPA || gva >= FAKE_RAM_GPA + sizeof fake_code)
+        return -EFAULT;
+    *halfword = fake_code[(gva - FAKE_RAM_GPA) / 2];
+    return 0;
+}
+
+int vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause, unsigned long tval)
+{
+    (void)vcpu;
+    fake_injected = cause;
+    fake_injected_tval = tval;
+    return 0;
+}

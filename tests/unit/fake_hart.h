@@ -12,4 +12,6 @@ extern char console[4096];                  /* what the guest printed */
 extern unsigned console_len;
 extern const char *console_input;           /* what console_getc returns, then -1 */
 extern uint64_t fake_time, fake_guest_timer;  /* the hart's clock and timer */
+extern uint16_t fake_code[8];                 /* instructions at FAKE_RAM_GPA */
+extern unsigned long fake_injected, fake_injected_tval;  /* the last exception injected */
 #endif

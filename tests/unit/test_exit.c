@@ -1,5 +1,5 @@
 /* Stage 4: decoding VM exits and the first SBI calls, with made-up traps. */
-// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c tangled/vcpu/sbi_base.c tangled/vcpu/sbi_time.c tangled/vcpu/sbi_ipi.c tangled/vcpu/sbi_rfence.c tangled/vcpu/sbi_hsm.c tangled/vcpu/timer.c tests/unit/fake_hart.c
+// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c tangled/vcpu/sbi_base.c tangled/vcpu/sbi_time.c tangled/vcpu/sbi_ipi.c tangled/vcpu/sbi_rfence.c tangled/vcpu/sbi_hsm.c tangled/vcpu/timer.c tangled/vcpu/insn.c tests/unit/fake_hart.c
 #include <errno.h>
 #include "check.h"
 #include "arch/csr.h"
@@ -245,23 +245,57 @@ int main(void)
     vcpu_new(&v, &cfg);
 
     memset(&ex, 0, sizeof ex);
-    v.regs.trap = (struct vcpu_trap_csrs){ EXC_LOAD_GUEST_PAGE_FAULT, 0xffffffc000000123UL,
-                                           0x40000000UL >> 2, 0x3303 };
+    v.regs.trap = (struct vcpu_trap_csrs){ EXC_LOAD_GUEST_PAGE_FAULT, 0xffffffc000000120UL,
+                                           0x10000000UL >> 2, 0x3303 };   /* ld t1 */
     v.regs.guest.sepc = 0x80200abc;
-    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_GUEST_PAGE_FAULT,
-          "load guest-page fault goes to the monitor");
-    CHECK(ex.page_fault.gpa == 0x40000003UL, "gpa = htval << 2 | stval & 3 (%#lx)",
-          (unsigned long)ex.page_fault.gpa);
-    CHECK(ex.page_fault.pc == 0x80200abc && ex.page_fault.access == VCPU_ACCESS_LOAD, "pc, load");
-    CHECK(v.regs.guest.sepc == 0x80200abc, "sepc is not advanced for a fault");
-    v.regs.trap.scause = EXC_STORE_GUEST_PAGE_FAULT;
-    CHECK(vcpu_handle_exit(&v, &ex) && ex.page_fault.access == VCPU_ACCESS_STORE, "store");
+    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_MMIO_READ,
+          "a load guest-page fault with htinst = ld t1 is an MMIO read");
+    CHECK(ex.mmio_read.addr == 0x10000000UL && ex.mmio_read.width == 8 && ex.mmio_read.reg == 6 &&
+          !ex.mmio_read.sign_ext, "of 8 bytes into t1 at gpa = htval << 2 | stval & 3");
+    CHECK(v.regs.guest.sepc == 0x80200abc, "sepc waits for the completion");
+    CHECK(vcpu_mmio_complete(&v, 0x1122334455667788ULL) == 0 && v.regs.guest_x[6] == 0x1122334455667788UL &&
+          v.regs.guest.sepc == 0x80200ac0, "completion writes t1 and retires 4 bytes");
+    CHECK(vcpu_mmio_complete(&v, 0) == -EPERM, "a second completion is refused");
+
+    v.regs.trap.htinst = (2u << 12) | (9u << 7) | 0x01;  /* transformed c.lw s1: bits 1:0 = 01 */
+    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_MMIO_READ && ex.mmio_read.width == 4 &&
+          ex.mmio_read.sign_ext && ex.mmio_read.reg == 9, "a transformed compressed lw");
+    CHECK(vcpu_mmio_complete(&v, 0x80000000ULL) == 0 && v.regs.guest_x[9] == 0xffffffff80000000UL &&
+          v.regs.guest.sepc == 0x80200ac2, "sign-extends, retires 2 bytes");
+
+    fake_code[0] = 0x2023;                      /* sw s0, 0(s0): from memory */
+    fake_code[1] = 0x0084;
+    v.regs.trap = (struct vcpu_trap_csrs){ EXC_STORE_GUEST_PAGE_FAULT, 0x10000004UL,
+                                           0x10000004UL >> 2, 0 };
+    v.regs.guest.sepc = FAKE_RAM_GPA;
+    v.regs.guest_x[8] = 0xdeadbeefcafef00dUL;
+    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_MMIO_WRITE &&
+          ex.mmio_write.width == 4 && ex.mmio_write.data == 0xcafef00dUL &&
+          ex.mmio_write.addr == 0x10000004UL, "htinst 0: the store is read from guest memory");
+    fake_injected = 0;
+    v.regs.trap.stval = v.regs.trap.htval << 2 | 2;     /* misaligned */
+    CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_STORE_ACCESS &&
+          fake_injected_tval == v.regs.trap.stval, "misaligned MMIO: a store access fault");
+    v.regs.trap.stval = 0x10000004UL;
+    v.regs.trap.scause = EXC_LOAD_GUEST_PAGE_FAULT;
+    fake_injected = 0;
+    CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_LOAD_ACCESS,
+          "a load fault on a store instruction: a load access fault");
+    fake_code[0] = 0x2007;                      /* flw f0, 0(s0) */
+    fake_code[1] = 0x0004;
+    fake_injected = 0;
+    CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_LOAD_ACCESS, "FP load: access fault");
+    v.regs.guest.sepc = 0x1000;                 /* the fetch of the instruction faults */
+    CHECK(!vcpu_handle_exit(&v, &ex) && v.regs.guest.sepc == 0x1000,
+          "an unreadable instruction: run it again");
+
     v.regs.trap.scause = EXC_INST_GUEST_PAGE_FAULT;
     v.regs.trap.htval = 0x3fffffffffUL;
     v.regs.trap.stval = 0x2;
     CHECK(vcpu_handle_exit(&v, &ex) && ex.page_fault.access == VCPU_ACCESS_FETCH &&
           ex.page_fault.gpa == 0xfffffffffeUL, "fetch, with a 40-bit gpa");
 
+    v.regs.guest.sepc = 0x80200abc;
     v.regs.trap = (struct vcpu_trap_csrs){ EXC_VIRTUAL_INST, 0x10500073, 0, 0 };
     CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_FAIL, "virtual instruction: FAIL");
     CHECK(ex.fail.scause == EXC_VIRTUAL_INST && ex.fail.stval == 0x10500073 &&
