@@ -315,7 +315,7 @@ def case_offsets_guard(log):
 
 
 TIMER = "build/guests/timer.bin"
-TIMER_EXITS = (r"^vmm: vm0: exits: sbi \d+, timer (\d+), external 0, software 0, guest-page fault 0, "
+TIMER_EXITS = (r"^vmm: vm0: exits: sbi \d+, timer (\d+), tick \d+, external 0, software 0, guest-page fault 0, "
                r"virtual instruction 0, other 0$")
 
 
@@ -343,6 +343,25 @@ def timer_case(sstc):
             raise Failure("emulated path: %d timer exits for %d SBI alarms, %d stimecmp alarms"
                           % (timer_exits, sbi, stimecmp))
     return case
+
+
+IRQ = "build/guests/irq.bin"
+
+
+def case_irq(log):
+    """The irq guest: the virtual PLIC's registers, then console input taken
+    by UART receive interrupts, whole and in order; held pending (no
+    interrupt, no sip.SEIP) by the threshold and by priority 0, and let
+    through when the threshold drops."""
+    out = interactive(log, IRQ, [(r"^irq: ready for input$", "hello-irq-0123456789\n"),
+                                 (r"^irq: masked, type again$", "x\n")])
+    match_console(out, [
+        r"^irq: checking the virtual PLIC, hart 0, ",
+        r"^# PLIC context 0 \((device tree|default)\)$",
+        r"^# guest irq: \d+ passed, 0 failed$",
+        r"^vmm: vm0: shutdown \(reason: none\)",
+        r"^vmm: all VMs stopped$", r"^rvh: power off \(success\)$"],
+        NO_BUG + [r"^not ok", r"stopped:", r"unexpected trap"])
 
 
 HELLO = "build/guests/hello.bin"
@@ -389,7 +408,7 @@ CASES = [
         r"^dbcn: console_write of 40 bytes, one go$",
         r"(?s)(^dbcn-1000 line \d\d/20 [a-z]{28}\n.*){20}",
         r"^vmm: vm0: hart 0 stopped; no hart of the VM is left running$",
-        r"^vmm: vm0: exits: sbi \d+, timer 0, external 0, software 0, guest-page fault 0, "
+        r"^vmm: vm0: exits: sbi \d+, timer 0, tick \d+, external 0, software 0, guest-page fault 0, "
         r"virtual instruction 0, other 0$",
         r"^rvh: power off \(success\)$"],
         forbid=NO_BUG + [r"^not ok", r"SPANEND!", r"stopped:"])),
@@ -398,7 +417,7 @@ CASES = [
         r"^uart: hello through the emulated 16550$",
         r"^# guest mmio: \d+ passed, 0 failed$",
         r"^vmm: vm0: shutdown \(reason: none\)",
-        r"^vmm: vm0: exits: sbi \d+, timer 0, external 0, software 0, guest-page fault [1-9]\d*, ",
+        r"^vmm: vm0: exits: sbi \d+, timer 0, tick \d+, external 0, software 0, guest-page fault [1-9]\d*, ",
         r"^vmm: all VMs stopped$", r"^rvh: power off \(success\)$"],
         forbid=NO_BUG + [r"^not ok", r"stopped:"])),
     ("mmio-no-testdev", qemu_case(guest="build/guests/mmio.bin", expect=[
@@ -406,8 +425,14 @@ CASES = [
         r"^vmm: vm0: shutdown \(reason: system failure\)", r"^rvh: power off \(failure\)$"],
         forbid=NO_BUG + [r"stopped:"])),
     ("uboot", case_uboot),
+    ("reboot", qemu_case(guest="build/guests/reboot.bin", expect=[
+        r"^reboot: first boot, hart 0; asking for a cold reboot$", r"^vmm: vm0: reboot$",
+        r"^reboot: boot number 2$", r"^# guest reboot: 3 passed, 0 failed$",
+        r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
+        forbid=NO_BUG + [r"^not ok", r"stopped:"])),
     ("timer-sstc", timer_case(sstc=True)),
     ("timer-emulated", timer_case(sstc=False)),
+    ("irq", case_irq),
     ("gdb", case_gdb),
     ("trap-dump", case_trap_dump),
 ]

@@ -14,7 +14,7 @@ cp book/*.tex "$out/"
 cd "$out"
 export TEXINPUTS=".:../../book:"
 export max_print_line=1000
-if ! latexmk -pdf -interaction=nonstopmode -halt-on-error rvh.tex > latexmk.log 2>&1; then
+if ! latexmk -pdf -e '$max_repeat=10' -interaction=nonstopmode -halt-on-error rvh.tex > latexmk.log 2>&1; then
     tail -n 40 rvh.log 2>/dev/null || tail -n 40 latexmk.log
     echo "book: LaTeX failed (build/book/rvh.log)"; exit 1
 fi

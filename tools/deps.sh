@@ -8,7 +8,7 @@ set -eu
 PKGS="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 qemu-system-misc qemu-system-data opensbi noweb device-tree-compiler gdb-multiarch
 latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra
-texlive-pictures texlive-fonts-recommended python3 u-boot-qemu"
+texlive-pictures texlive-fonts-recommended lmodern python3 u-boot-qemu"
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 

@@ -40,6 +40,7 @@
 #define RVH_FID_VERSION         0           /* value: RVH_VERSION */
 #define RVH_FID_ECHO            1           /* a0 = sequence number, a1..a5 anything;
                                                value: a0 ^ a1 ^ ... ^ a5 */
+#define RVH_FID_BOOTS           2           /* value: how often the VM has booted */
 #define RVH_VERSION             0x00010000
 
 struct sbiret {

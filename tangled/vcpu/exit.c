@@ -106,8 +106,11 @@ static bool host_interrupt(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned l
         return true;
     /* added by later chapters */
     case IRQ_S_TIMER:
-        vcpu_timer_expired(vcpu);
-        return false;
+        vcpu->exits_by_kind[vcpu_timer_expired(vcpu) ? VCPU_KIND_TIMER : VCPU_KIND_TICK]++;
+        if (timer_now() < timer_own_deadline())
+            return false;
+        exit->reason = VCPU_EXIT_NOTHING;           /* the monitor's own deadline */
+        return true;
     }
     return vcpu_fail(vcpu, exit, "unexpected host interrupt while the guest ran");
 }
@@ -116,7 +119,9 @@ bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
     unsigned long scause = vcpu->regs.trap.scause;
     /* added by later chapters */
-    vcpu->exits_by_kind[exit_kind(scause)]++;
+    enum vcpu_exit_kind kind = exit_kind(scause);
+    if (kind != VCPU_KIND_TIMER)
+        vcpu->exits_by_kind[kind]++;
     if (scause & SCAUSE_INTERRUPT)
         return host_interrupt(vcpu, exit, scause & ~SCAUSE_INTERRUPT);
     switch (scause) {

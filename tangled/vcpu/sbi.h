@@ -28,6 +28,6 @@ sbi_handler sbi_legacy_call, sbi_dbcn_call, sbi_srst_call, sbi_rvh_call;
 sbi_handler sbi_base_call, sbi_time_call, sbi_ipi_call, sbi_rfence_call, sbi_hsm_call;
 void vcpu_set_timer(struct vcpu *vcpu, uint64_t deadline);
 uint64_t host_deadline(const struct vcpu *vcpu);
-void vcpu_timer_expired(struct vcpu *vcpu);
+bool vcpu_timer_expired(struct vcpu *vcpu);
 
 #endif

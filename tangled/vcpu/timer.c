@@ -22,12 +22,15 @@ uint64_t host_deadline(const struct vcpu *vcpu)
         return TIMER_NEVER;
     return d + boot;
 }
-void vcpu_timer_expired(struct vcpu *vcpu)
+bool vcpu_timer_expired(struct vcpu *vcpu)
 {
+    bool fired = false;
     if (!vcpu->sstc && vcpu->timer_deadline != ~0UL &&
         timer_now() >= host_deadline(vcpu)) {
         vcpu->timer_deadline = ~0UL;
         vcpu_inject_interrupt(vcpu, IRQ_VS_TIMER);
+        fired = true;
     }
     timer_set_guest(vcpu->sstc ? TIMER_NEVER : host_deadline(vcpu));
+    return fired;
 }

@@ -22,7 +22,7 @@ enum vcpu_state {
     VCPU_DOWN,                  /* stopped for good; only vcpu_new revives it */
 };
 enum vcpu_exit_kind {
-    VCPU_KIND_SBI, VCPU_KIND_TIMER, VCPU_KIND_EXTERNAL, VCPU_KIND_SOFTWARE,
+    VCPU_KIND_SBI, VCPU_KIND_TIMER, VCPU_KIND_TICK, VCPU_KIND_EXTERNAL, VCPU_KIND_SOFTWARE,
     VCPU_KIND_PAGE_FAULT, VCPU_KIND_VIRTUAL_INST, VCPU_KIND_OTHER, VCPU_EXIT_KINDS
 };
 struct vcpu {

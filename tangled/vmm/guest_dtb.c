@@ -95,6 +95,10 @@ static void write_device(struct fdt_writer *w, const char *kind, const char *com
     if (strcmp(kind, "serial") == 0)
         fdt_w_prop_u32(w, "clock-frequency", 3686400);
     /* chapter 8: its interrupt */
+    if (info->plic_base && strcmp(kind, "serial") == 0) {
+        fdt_w_prop_u32(w, "interrupt-parent", GUEST_PLIC_PHANDLE);
+        fdt_w_prop_u32(w, "interrupts", info->uart_irq);
+    }
     fdt_w_end_node(w);
 }
 
@@ -137,6 +141,29 @@ int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info)
             write_device(&w, "serial", "ns16550a", info->uart_base, 0x100, info);
         if (info->testdev_base)
             write_device(&w, "test", "rvh,mmio-test", info->testdev_base, 0x1000, info);
+        /* chapter 8: the interrupt controller */
+        if (info->plic_base) {
+            static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
+            char name[48];
+            uint32_t reg[4] = { 0, (uint32_t)info->plic_base, 0, 0x4000000 };
+            snprintf(name, sizeof name, "plic@%llx", (unsigned long long)info->plic_base);
+            fdt_w_node(&w, name);
+            fdt_w_prop(&w, "compatible", compat, sizeof compat);
+            fdt_w_prop_cells(&w, "reg", reg, 4);
+            fdt_w_prop_u32(&w, "#address-cells", 0);
+            fdt_w_prop_u32(&w, "#interrupt-cells", 1);
+            fdt_w_prop_empty(&w, "interrupt-controller");
+            uint32_t ctx[2 * 8];
+            unsigned n = info->nr_harts < 8 ? info->nr_harts : 8;
+            for (unsigned i = 0; i < n; i++) {
+                ctx[2 * i] = i + 1;
+                ctx[2 * i + 1] = 9;
+            }
+            fdt_w_prop_cells(&w, "interrupts-extended", ctx, 2 * n);
+            fdt_w_prop_u32(&w, "riscv,ndev", 31);
+            fdt_w_prop_u32(&w, "phandle", GUEST_PLIC_PHANDLE);
+            fdt_w_end_node(&w);
+        }
         fdt_w_end_node(&w);
     }
     fdt_w_end_node(&w);

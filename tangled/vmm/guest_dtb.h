@@ -16,9 +16,12 @@ struct guest_dtb_info {
     /* added by later chapters */
     uint64_t uart_base;             /* 0: no UART */
     uint64_t testdev_base;          /* 0: no test device */
+    uint64_t plic_base;             /* 0: no PLIC */
+    unsigned uart_irq;              /* the UART's PLIC source */
 };
 
 int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info);
 int guest_isa(const char *host_isa, bool sstc, char *out, size_t cap);
 
 #endif
+#define GUEST_PLIC_PHANDLE  0x100   /* above the harts' 1..n */

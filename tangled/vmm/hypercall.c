@@ -4,6 +4,7 @@
 
 #define RVH_HC_VERSION          0
 #define RVH_HC_ECHO             1
+#define RVH_HC_BOOTS            2
 #define RVH_HC_INTERFACE        0x00010000L     /* version 1.0 */
 
 void vm_hypercall(struct vm *vm, const struct vcpu_exit *exit)
@@ -12,6 +13,9 @@ void vm_hypercall(struct vm *vm, const struct vcpu_exit *exit)
     switch (exit->hypercall.nr) {
     case RVH_HC_VERSION:
         vcpu_set_sbi_result(&vm->vcpu, SBI_SUCCESS, RVH_HC_INTERFACE);
+        break;
+    case RVH_HC_BOOTS:
+        vcpu_set_sbi_result(&vm->vcpu, SBI_SUCCESS, (long)vm->boots);
         break;
     case RVH_HC_ECHO:
         if (a[0] != vm->echo_calls) {

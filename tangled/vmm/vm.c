@@ -18,6 +18,7 @@
 
 /* added by later chapters */
 #define VM_UART_BASE    0x10000000UL
+#define VM_UART_IRQ     10              /* its line on the PLIC of chapter 8 */
 #define VM_TESTDEV_BASE 0x10001000UL
 
 static void vm_uart_tx(void *ctx, uint8_t byte) { (void)ctx; console_putc(byte); }
@@ -29,6 +30,8 @@ static int vm_uart_read(void *ctx, uint64_t off, unsigned width, uint64_t *value
     if (width != 1 || off >= 8)
         return -EINVAL;
     *value = uart_read(&vm->uart, (unsigned)off);
+    /* chapter 8 */
+    vplic_set_level(&vm->plic, VM_UART_IRQ, uart_irq_pending(&vm->uart));
     return 0;
 }
 
@@ -38,6 +41,8 @@ static int vm_uart_write(void *ctx, uint64_t off, unsigned width, uint64_t value
     if (width != 1 || off >= 8)
         return -EINVAL;
     uart_write(&vm->uart, (unsigned)off, (uint8_t)value);
+    /* chapter 8 */
+    vplic_set_level(&vm->plic, VM_UART_IRQ, uart_irq_pending(&vm->uart));
     return 0;
 }
 static int vm_testdev_read(void *ctx, uint64_t off, unsigned width, uint64_t *value)
@@ -56,6 +61,27 @@ static int vm_testdev_write(void *ctx, uint64_t off, unsigned width, uint64_t va
     for (unsigned i = 0; i < width; i++)
         vm->testdev[off + i] = (uint8_t)(value >> (8 * i));
     return 0;
+}
+#define VM_PLIC_BASE    0x0c000000UL
+
+static void vm_plic_notify(void *ctx, unsigned context, bool eip)
+{
+    struct vm *vm = ctx;
+    (void)context;
+    if (eip)
+        vcpu_inject_interrupt(&vm->vcpu, IRQ_VS_EXT);
+    else
+        vcpu_clear_interrupt(&vm->vcpu, IRQ_VS_EXT);
+}
+
+static int vm_plic_read(void *ctx, uint64_t off, unsigned width, uint64_t *value)
+{
+    return vplic_read(&((struct vm *)ctx)->plic, off, width, value);
+}
+
+static int vm_plic_write(void *ctx, uint64_t off, unsigned width, uint64_t value)
+{
+    return vplic_write(&((struct vm *)ctx)->plic, off, width, value);
 }
 
 int vm_create(struct vm *vm, unsigned id, const struct boot_config *boot,
@@ -85,7 +111,7 @@ int vm_create(struct vm *vm, unsigned id, const struct boot_config *boot,
 }
 int vm_boot(struct vm *vm)
 {
-    if (vm->vcpu.exits)
+    if (vm->boots++)
         memset((void *)vm->ram.hpa, 0, vm->ram.size);
     vm->dtb_gpa = vm->ram.gpa + vm->ram.size - SIZE_2M;
     struct guest_dtb_info info = {
@@ -108,6 +134,11 @@ int vm_boot(struct vm *vm)
         mmio_register(&vm->bus, &test);
         info.testdev_base = VM_TESTDEV_BASE;
     }
+    vplic_init(&vm->plic, 1, vm_plic_notify, vm);
+    struct mmio_device plic = { "plic", VM_PLIC_BASE, VPLIC_SIZE, vm_plic_read, vm_plic_write, vm };
+    mmio_register(&vm->bus, &plic);
+    info.plic_base = VM_PLIC_BASE;
+    info.uart_irq = VM_UART_IRQ;
     int size = guest_dtb_build(guest_ram_ptr(&vm->ram, vm->dtb_gpa, SIZE_2M), SIZE_2M, &info);
     if (size < 0)
         return size;
@@ -177,11 +208,25 @@ static bool vm_mmio(struct vm *vm, const struct vcpu_exit *exit)
     return vcpu_inject_exception(&vm->vcpu, read ? EXC_LOAD_ACCESS : EXC_STORE_ACCESS,
                                  vm->vcpu.regs.trap.stval) == 0;
 }
+static void vm_tick(struct vm *vm)
+{
+    if (timer_own_deadline() != TIMER_NEVER && timer_now() < timer_own_deadline())
+        return;
+    int c;
+    while (!(vm->uart.mcr & 0x10) && vm->uart.rx_count < UART_FIFO_SIZE &&
+           (c = console_getc()) >= 0)
+        uart_receive(&vm->uart, (uint8_t)c);
+    /* chapter 8 */
+    vplic_set_level(&vm->plic, VM_UART_IRQ, uart_irq_pending(&vm->uart));
+    timer_set_own(timer_now() + vm->boot->timebase / 100);
+}
 
 bool vm_run(struct vm *vm)
 {
     struct vcpu_exit exit;
     for (;;) {
+        /* added by later chapters */
+        vm_tick(vm);
         memset(&exit, 0, sizeof exit);
         int err = vcpu_run(&vm->vcpu, &exit);
         if (err) {
@@ -248,9 +293,10 @@ void vm_print_stats(const struct vm *vm)
 {
     /* added by later chapters */
     const unsigned long *k = vm->vcpu.exits_by_kind;
-    printf("vmm: vm%u: exits: sbi %lu, timer %lu, external %lu, software %lu, "
+    printf("vmm: vm%u: exits: sbi %lu, timer %lu, tick %lu, external %lu, software %lu, "
            "guest-page fault %lu, virtual instruction %lu, other %lu\n", vm->id,
-           k[VCPU_KIND_SBI], k[VCPU_KIND_TIMER], k[VCPU_KIND_EXTERNAL], k[VCPU_KIND_SOFTWARE],
+           k[VCPU_KIND_SBI], k[VCPU_KIND_TIMER], k[VCPU_KIND_TICK], k[VCPU_KIND_EXTERNAL],
+           k[VCPU_KIND_SOFTWARE],
            k[VCPU_KIND_PAGE_FAULT], k[VCPU_KIND_VIRTUAL_INST], k[VCPU_KIND_OTHER]);
 }
 void vm_destroy(struct vm *vm)

@@ -10,6 +10,7 @@
 #include "vmm/guest_mem.h"
 #include "vmm/mmio.h"
 #include "vmm/uart.h"
+#include "vmm/vplic.h"
 
 struct vm {
     unsigned id;
@@ -22,10 +23,12 @@ struct vm {
     size_t image_size;
     uint64_t entry_gpa, dtb_gpa;
     unsigned long echo_calls, echo_mismatches;
+    unsigned long boots;            /* how often vm_boot has run */
     /* added by later chapters */
     struct mmio_bus bus;
     struct uart16550 uart;
     uint8_t testdev[4096];
+    struct vplic plic;
 };
 
 int  vm_create(struct vm *vm, unsigned id, const struct boot_config *boot,
