@@ -45,7 +45,8 @@ LDFLAGS := -nostartfiles -Wl,--no-warn-rwx-segments -Wl,-Map=$(B)/rvh.map
 QEMU_CPU   ?= rv64
 SMP        ?= 1
 MEM        ?= 512M
-GUEST      ?= $(B)/guests/hello.bin
+UBOOT      := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
+GUEST      ?= $(UBOOT)
 BOOTARGS   ?=
 QEMU_EXTRA ?=
 QEMU_FLAGS  = -machine virt -cpu $(QEMU_CPU) -smp $(SMP) -m $(MEM) -nographic \

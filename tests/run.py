@@ -270,11 +270,13 @@ def case_uboot(log):
     """U-Boot S-mode (Debian's u-boot-qemu) prints its banner through the
     emulated UART, stops at its prompt, lists our SBI, and powers off."""
     out = interactive(log, UBOOT, [(r"Hit any key to stop autoboot", "\n"),
-                                   (r"^=> $", "sbi\n"),
+                                   (r"^=> $", "version\n"),
+                                   (r"^GNU ld", "sbi\n"),
                                    (r"System Reset Extension", "poweroff\n")])
     match_console(out, [
         r"^U-Boot 20\d\d\.\d\d", r"^Model: RVH virtual machine$", r"^DRAM: +128 MiB$",
-        r"^In: +serial@10000000$", r"^SBI 2\.0", r"^  Hart State Management Extension$",
+        r"^In: +serial@10000000$", r"^=> version\nU-Boot 20\d\d", r"^SBI 2\.0",
+        r"^  Hart State Management Extension$",
         r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
         NO_BUG + [r"stopped:"])
 
