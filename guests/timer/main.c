@@ -334,7 +334,9 @@ static void check_past(void)
     set_deadline(t0 - 1);
     bool came = wait_for_alarms(1, 2000 * tick_ms);
     unsigned long delay = irq_time - t0;
-    ok(came && delay < tick_ms, "set_timer(now - 1): interrupt within 1 ms (%s, after %lu ticks)",
+    /* "At once" is measured in real time (QEMU's clock follows the host's
+       without -icount), so allow for a loaded build machine: 20 ms. */
+    ok(came && delay < 20 * tick_ms, "set_timer(now - 1): interrupt within 20 ms (%s, after %lu ticks)",
        came ? "came" : "none", came ? delay : 0);
 }
 
