@@ -73,7 +73,6 @@ struct sbiret sbi_ecall(unsigned long eid, unsigned long fid,
                         unsigned long a3, unsigned long a4, unsigned long a5);
 bool sbi_probe(unsigned long eid);
 long sbi_get_base(unsigned long fid);
-/* added by later chapters */
 int sbi_console_getchar(bool dbcn);
 long sbi_hart_status(unsigned long hartid);
 void sbi_console_putchar(int c, bool dbcn);

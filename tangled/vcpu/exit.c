@@ -5,7 +5,6 @@
 #include "vcpu/sbi.h"
 #include "vcpu/vcpu.h"
 
-/* added by later chapters */
 static enum vcpu_exit_kind exit_kind(unsigned long scause)
 {
     switch (scause) {
@@ -32,7 +31,6 @@ static bool vcpu_fail(struct vcpu *vcpu, struct vcpu_exit *exit, const char *why
     exit->fail.pc = vcpu->regs.guest.sepc;
     return true;
 }
-/* added by later chapters */
 static int trapped_insn(struct vcpu *vcpu, uint32_t *insn, unsigned *length)
 {
     uint16_t lo, hi;
@@ -104,7 +102,6 @@ static bool host_interrupt(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned l
     case IRQ_S_EXT:
         exit->reason = VCPU_EXIT_EXTERNAL_INTERRUPT;
         return true;
-    /* added by later chapters */
     case IRQ_S_TIMER:
         vcpu->exits_by_kind[vcpu_timer_expired(vcpu) ? VCPU_KIND_TIMER : VCPU_KIND_TICK]++;
         if (timer_now() < timer_own_deadline())
@@ -118,7 +115,6 @@ static bool host_interrupt(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned l
 bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
     unsigned long scause = vcpu->regs.trap.scause;
-    /* added by later chapters */
     enum vcpu_exit_kind kind = exit_kind(scause);
     if (kind != VCPU_KIND_TIMER)
         vcpu->exits_by_kind[kind]++;

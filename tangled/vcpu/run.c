@@ -23,7 +23,6 @@ static void vcpu_load(struct vcpu *vcpu)
     csr_write(vsatp, vs->vsatp);
     csr_write(hvip, vs->hvip);
     csr_write(htimedelta, vs->htimedelta);
-    /* added by later chapters */
     csr_write(henvcfg, vcpu->sstc ? HENVCFG_STCE : 0);
     if (!vcpu->sstc && hext.sstc)
         csr_write(CSR_VSTIMECMP, ~0UL);
@@ -46,7 +45,6 @@ void vcpu_put(struct vcpu *vcpu)
     vs->vstval = csr_read(vstval);
     vs->vsatp = csr_read(vsatp);
     vs->hvip = csr_read(hvip);
-    /* added by later chapters */
     if (vcpu->sstc)
         vcpu->regs.vs.vstimecmp = csr_read(CSR_VSTIMECMP);
     else

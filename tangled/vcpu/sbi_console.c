@@ -2,7 +2,6 @@
 #include "lib/console.h"
 #include "vcpu/sbi.h"
 
-/* added by later chapters */
 #define DBCN_CHUNK 256
 
 static struct sbiret dbcn_write(struct vcpu *vcpu)
@@ -41,7 +40,6 @@ enum sbi_action sbi_dbcn_call(struct vcpu *vcpu, unsigned long eid, unsigned lon
         console_putc((unsigned char)vcpu->regs.guest_x[REG_A0]);
         ret->error = SBI_SUCCESS;
         break;
-    /* added by later chapters */
     case SBI_DBCN_WRITE:
         *ret = dbcn_write(vcpu);
         break;

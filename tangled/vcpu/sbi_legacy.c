@@ -2,7 +2,6 @@
 #include "lib/console.h"
 #include "vcpu/sbi.h"
 
-/* added by later chapters */
 static enum sbi_action legacy_hart_mask_call(struct vcpu *vcpu, unsigned long eid,
                                              struct sbiret *ret, struct vcpu_exit *exit)
 {
@@ -43,7 +42,6 @@ enum sbi_action sbi_legacy_call(struct vcpu *vcpu, unsigned long eid, unsigned l
         exit->system.type = SBI_SRST_TYPE_SHUTDOWN;
         exit->system.reason = SBI_SRST_REASON_NONE;
         return SBI_NO_RETURN;
-    /* added by later chapters */
     case SBI_EXT_LEGACY_SET_TIMER:
         vcpu_set_timer(vcpu, vcpu->regs.guest_x[REG_A0]);
         ret->error = SBI_SUCCESS;

@@ -15,7 +15,6 @@ void vcpu_set_timer(struct vcpu *vcpu, uint64_t deadline)
 {
     vcpu->timer_deadline = deadline;
     vcpu_clear_interrupt(vcpu, IRQ_VS_TIMER);
-    /* chapter 6 */
     if (vcpu->sstc)
         vcpu->regs.vs.vstimecmp = deadline;
     if (vcpu->loaded)

@@ -47,7 +47,6 @@ enum vcpu_exit_reason {
     VCPU_EXIT_GUEST_PAGE_FAULT,     /* an access the G-stage does not map */
     VCPU_EXIT_EXTERNAL_INTERRUPT,   /* a host device interrupted the guest */
     VCPU_EXIT_FAIL,                 /* the guest did something we cannot serve */
-    /* added by later chapters */
     VCPU_EXIT_SEND_IPI,             /* IPI to a hart mask */
     VCPU_EXIT_RFENCE,               /* a remote fence on a hart mask */
     VCPU_EXIT_CPU_UP,               /* HSM hart_start */
@@ -65,7 +64,6 @@ struct vcpu_exit {
         struct { unsigned long type, reason; } system;
         struct { uint64_t gpa; unsigned long pc; enum vcpu_access access; } page_fault;
         struct { const char *why; unsigned long scause, stval, htval, htinst, pc; } fail;
-        /* added by later chapters */
         struct { unsigned long mask, base; } ipi;
         struct { unsigned kind; unsigned long mask, base, start, size, asid; } rfence;
         struct { unsigned long target, entry, opaque; } cpu_up;

@@ -11,7 +11,6 @@ struct boot_config {
     const char *isa;                    /* the boot hart's riscv,isa */
     const char *bootargs;               /* /chosen/bootargs, "" if none */
     uint64_t guest_mem;                 /* mem=: guest RAM in bytes */
-    /* added by later chapters */
     bool sstc_off;                  /* sstc=off: emulate the timer even with Sstc */
     bool testdev;                   /* testdev: a 4 KiB scratch device at 0x10001000 */
 };

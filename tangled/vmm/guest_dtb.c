@@ -94,7 +94,6 @@ static void write_device(struct fdt_writer *w, const char *kind, const char *com
     fdt_w_prop_cells(w, "reg", reg, 4);
     if (strcmp(kind, "serial") == 0)
         fdt_w_prop_u32(w, "clock-frequency", 3686400);
-    /* chapter 8: its interrupt */
     if (info->plic_base && strcmp(kind, "serial") == 0) {
         fdt_w_prop_u32(w, "interrupt-parent", GUEST_PLIC_PHANDLE);
         fdt_w_prop_u32(w, "interrupts", info->uart_irq);
@@ -114,7 +113,6 @@ int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info)
     fdt_w_prop_str(&w, "model", "RVH virtual machine");
     fdt_w_node(&w, "chosen");
     fdt_w_prop_str(&w, "bootargs", info->bootargs ? info->bootargs : "");
-    /* added by later chapters */
     if (info->uart_base) {
         char path[48];
         snprintf(path, sizeof path, "/soc/serial@%llx", (unsigned long long)info->uart_base);
@@ -130,7 +128,6 @@ int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info)
     fdt_w_end_node(&w);
     if (write_cpus(&w, info) < 0)
         return -EINVAL;
-    /* added by later chapters */
     if (info->uart_base || info->testdev_base) {
         fdt_w_node(&w, "soc");
         fdt_w_prop_u32(&w, "#address-cells", 2);
@@ -141,7 +138,6 @@ int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info)
             write_device(&w, "serial", "ns16550a", info->uart_base, 0x100, info);
         if (info->testdev_base)
             write_device(&w, "test", "rvh,mmio-test", info->testdev_base, 0x1000, info);
-        /* chapter 8: the interrupt controller */
         if (info->plic_base) {
             static const char compat[] = "sifive,plic-1.0.0\0riscv,plic0";
             char name[48];

@@ -13,7 +13,6 @@ struct guest_dtb_info {
     const char *host_isa;       /* the host's riscv,isa, filtered for the guest */
     bool sstc;                  /* offer Sstc (chapter 6) */
     const char *bootargs;       /* the guest's /chosen/bootargs */
-    /* added by later chapters */
     uint64_t uart_base;             /* 0: no UART */
     uint64_t testdev_base;          /* 0: no test device */
     uint64_t plic_base;             /* 0: no PLIC */

@@ -16,7 +16,6 @@
 #define GUEST_RAM_GPA   0x80000000UL
 #define SIZE_2M         (2UL << 20)
 
-/* added by later chapters */
 #define VM_UART_BASE    0x10000000UL
 #define VM_UART_IRQ     10              /* its line on the PLIC of chapter 8 */
 #define VM_TESTDEV_BASE 0x10001000UL
@@ -30,7 +29,6 @@ static int vm_uart_read(void *ctx, uint64_t off, unsigned width, uint64_t *value
     if (width != 1 || off >= 8)
         return -EINVAL;
     *value = uart_read(&vm->uart, (unsigned)off);
-    /* chapter 8 */
     vplic_set_level(&vm->plic, VM_UART_IRQ, uart_irq_pending(&vm->uart));
     return 0;
 }
@@ -41,7 +39,6 @@ static int vm_uart_write(void *ctx, uint64_t off, unsigned width, uint64_t value
     if (width != 1 || off >= 8)
         return -EINVAL;
     uart_write(&vm->uart, (unsigned)off, (uint8_t)value);
-    /* chapter 8 */
     vplic_set_level(&vm->plic, VM_UART_IRQ, uart_irq_pending(&vm->uart));
     return 0;
 }
@@ -119,9 +116,7 @@ int vm_boot(struct vm *vm)
         .timebase = vm->boot->timebase, .host_isa = vm->boot->isa,
         .bootargs = "",
     };
-    /* added by later chapters */
     info.sstc = hext.sstc && !vm->boot->sstc_off;
-    /* added by later chapters */
     memset(&vm->bus, 0, sizeof vm->bus);
     uart_init(&vm->uart, vm_uart_tx, vm_uart_rx, vm);
     struct mmio_device uart = { "uart", VM_UART_BASE, 0x100, vm_uart_read, vm_uart_write, vm };
@@ -151,7 +146,6 @@ int vm_boot(struct vm *vm)
         vcpu_set_entry(&vm->vcpu, vm->entry_gpa) ||
         vcpu_set_gstage_root(&vm->vcpu, gstage_hgatp(&vm->gstage)))
         return -EINVAL;
-    /* added by later chapters */
     if (vcpu_setup_timer(&vm->vcpu, info.sstc, -timer_now()))
         return -EINVAL;
     printf("vmm: vm%u: %lu MiB at 0x%lx (host 0x%lx), entry 0x%lx, device tree 0x%lx (%d bytes)\n",
@@ -177,7 +171,6 @@ static bool vm_stopped(struct vm *vm, const char *what, const struct vcpu_exit *
     printf("vmm: vm%u: %lu exits\n", vm->id, vm->vcpu.exits);
     return false;
 }
-/* added by later chapters */
 static void vm_hart_mask_call(struct vm *vm, const struct vcpu_exit *exit)
 {
     bool ipi = exit->reason == VCPU_EXIT_SEND_IPI;
@@ -216,7 +209,6 @@ static void vm_tick(struct vm *vm)
     while (!(vm->uart.mcr & 0x10) && vm->uart.rx_count < UART_FIFO_SIZE &&
            (c = console_getc()) >= 0)
         uart_receive(&vm->uart, (uint8_t)c);
-    /* chapter 8 */
     vplic_set_level(&vm->plic, VM_UART_IRQ, uart_irq_pending(&vm->uart));
     timer_set_own(timer_now() + vm->boot->timebase / 100);
 }
@@ -225,7 +217,6 @@ bool vm_run(struct vm *vm)
 {
     struct vcpu_exit exit;
     for (;;) {
-        /* added by later chapters */
         vm_tick(vm);
         memset(&exit, 0, sizeof exit);
         int err = vcpu_run(&vm->vcpu, &exit);
@@ -252,7 +243,6 @@ bool vm_run(struct vm *vm)
                 continue;
             return vm_stopped(vm, "the reboot failed", NULL);
         case VCPU_EXIT_GUEST_PAGE_FAULT:
-            /* added by later chapters */
             if (exit.page_fault.access == VCPU_ACCESS_FETCH &&
                 vcpu_inject_exception(&vm->vcpu, EXC_INST_ACCESS, vm->vcpu.regs.trap.stval) == 0)
                 continue;
@@ -291,7 +281,6 @@ bool vm_run(struct vm *vm)
 }
 void vm_print_stats(const struct vm *vm)
 {
-    /* added by later chapters */
     const unsigned long *k = vm->vcpu.exits_by_kind;
     printf("vmm: vm%u: exits: sbi %lu, timer %lu, tick %lu, external %lu, software %lu, "
            "guest-page fault %lu, virtual instruction %lu, other %lu\n", vm->id,

@@ -24,7 +24,6 @@ struct vm {
     uint64_t entry_gpa, dtb_gpa;
     unsigned long echo_calls, echo_mismatches;
     unsigned long boots;            /* how often vm_boot has run */
-    /* added by later chapters */
     struct mmio_bus bus;
     struct uart16550 uart;
     uint8_t testdev[4096];

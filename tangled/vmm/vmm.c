@@ -32,7 +32,6 @@ noreturn void vmm_main(unsigned long hartid, unsigned long dtb)
     if (bootcfg_read(&boot, (const void *)dtb, hartid) < 0)
         panic("cannot read the boot configuration from the device tree at 0x%lx", dtb);
     init_host_pages(dtb);
-    /* added by later chapters */
     timer_init_hart();
     if (!boot.initrd_start) {
         printf("vmm: no guest image: start QEMU with -initrd IMAGE (make run GUEST=IMAGE)\n");
