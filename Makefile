@@ -8,6 +8,7 @@
 #   make tangle     regenerate the committed tangled/ and asm/
 #   make check-tangle   fail if tangled/ or asm/ differ from what the chapters produce
 #   make deps       install the Debian packages all of this needs
+#   make linux      build/linux/Image, a small Linux guest (cached; see tools/linux.sh)
 
 CHAPTERS := $(sort $(wildcard chapters/*.nw))
 B        := build
@@ -54,7 +55,7 @@ QEMU_FLAGS  = -machine virt -cpu $(QEMU_CPU) -smp $(SMP) -m $(MEM) -nographic \
               $(if $(GUEST),-initrd $(GUEST)) $(if $(BOOTARGS),-append "$(BOOTARGS)") \
               $(QEMU_EXTRA)
 
-.PHONY: all build tangle check-tangle check-compile check-multilib run qemu gdb test book deps clean unit
+.PHONY: all build tangle check-tangle check-compile check-multilib run qemu gdb test book deps clean unit linux
 all build: $(B)/rvh.elf
 
 # --- Tangling -----------------------------------------------------------------
@@ -112,12 +113,18 @@ check-compile: check-multilib
 # --- Test guests (plain C and assembly, not literate) ---------------------------
 include guests/guests.mk
 
+# --- The Linux guest ---------------------------------------------------------
+# Debian's linux-source-6.1, tinyconfig + guests/linux/rvh.config, a static
+# /init in a built-in initramfs.  Cached: a second run does nothing.
+linux: deps
+	@B=$(B) sh tools/linux.sh
+
 # --- Running ------------------------------------------------------------------
 deps:
 	@sh tools/deps.sh
 
 run: deps qemu
-qemu: $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST))
+qemu: $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST)) $(if $(filter $(B)/linux/Image,$(GUEST)),linux)
 	$(QEMU) $(QEMU_FLAGS)
 
 gdb: deps $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST))

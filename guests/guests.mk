@@ -2,13 +2,14 @@
 #
 #   make guests     build/guests/NAME.elf and NAME.bin for every guests/NAME/
 #
-# Each directory guests/NAME/ (except common/) is one guest: its .c and .S
-# files, linked with guests/common/ into an image at 0x80200000.  NAME.bin is
-# the flat image the hypervisor loads (QEMU's -initrd); it must start with
-# _start and hold everything up to the end of .data and the TLS template.
+# Each directory guests/NAME/ (except common/, and linux/, which tools/linux.sh
+# builds) is one guest: its .c and .S files, linked with guests/common/ into an
+# image at 0x80200000.  NAME.bin is the flat image the hypervisor loads
+# (QEMU's -initrd); it must start with _start and hold everything up to the end
+# of .data and the TLS template.
 # Uses CC, OBJCOPY, CROSS and B from the top Makefile.
 
-GUEST_NAMES   := $(filter-out common,$(patsubst guests/%/,%,$(sort $(dir $(wildcard guests/*/*)))))
+GUEST_NAMES   := $(filter-out common linux,$(patsubst guests/%/,%,$(sort $(dir $(wildcard guests/*/*)))))
 GUEST_ELFS    := $(GUEST_NAMES:%=$(B)/guests/%.elf)
 GUEST_BINS    := $(GUEST_NAMES:%=$(B)/guests/%.bin)
 GUEST_COMMON  := $(wildcard guests/common/*.c guests/common/*.S)

@@ -281,6 +281,21 @@ def case_uboot(log):
         NO_BUG + [r"stopped:"])
 
 
+def case_linux(log):
+    """Debian's Linux 6.1 (make linux: tinyconfig + guests/linux/rvh.config)
+    boots, runs its /init from the built-in initramfs, and powers off by SRST."""
+    must("make -s --no-print-directory linux", log, timeout=1200)
+    qemu_case(guest="build/linux/Image", timeout=120, expect=[
+        r"^Linux version 6\.1\.", r"^Machine model: RVH virtual machine$",
+        r"^SBI SRST extension detected$", r"ttyS0 at MMIO 0x10000000",
+        r"^Run /init as init process$",
+        r"^rvh-init: hello from Linux /init \(pid 1\)$",
+        r"^rvh-init: kernel 6\.1\.\S+, 1 CPUs online \(/proc/cpuinfo: 1\)$",
+        r"^reboot: Power down$",
+        r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
+        forbid=NO_BUG + [r"Kernel panic", r"stopped:", r"Oops"])(log)
+
+
 def case_trap_dump(log):
     """Make the hypervisor jump to address 0 (no memory there) and check that
     its own trap vector names the fault, dumps the CSRs and powers off."""
@@ -432,6 +447,7 @@ CASES = [
         r"^reboot: boot number 2$", r"^# guest reboot: 3 passed, 0 failed$",
         r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
         forbid=NO_BUG + [r"^not ok", r"stopped:"])),
+    ("linux", case_linux),
     ("timer-sstc", timer_case(sstc=True)),
     ("timer-emulated", timer_case(sstc=False)),
     ("irq", case_irq),

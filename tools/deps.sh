@@ -3,16 +3,28 @@
 # On Debian 12 (bookworm) QEMU 7.2 is too old for RVH (a VS-mode read of sip never
 # shows a pending timer interrupt), so QEMU 10 and OpenSBI 1.5 come from
 # bookworm-backports; Debian 13 and Ubuntu 24.04+ have new enough ones in their own suites.
+# The Linux guest (make linux, tools/linux.sh) needs the last two lines of PKGS
+# and Debian 12's kernel source: the riscv64 Linux cross compiler with its
+# static glibc for /init, and the host tools the kernel's build runs.
 set -eu
 
 PKGS="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf binutils-riscv64-unknown-elf
 qemu-system-misc qemu-system-data opensbi noweb device-tree-compiler gdb-multiarch
 latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra
-texlive-pictures texlive-fonts-recommended lmodern python3 u-boot-qemu"
+texlive-pictures texlive-fonts-recommended lmodern python3 u-boot-qemu
+gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
+make gcc libc6-dev flex bison bc xz-utils"
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 . /etc/os-release
+# The guest kernel's source: Debian 12's linux-source-6.1 package. Elsewhere
+# it is not in the archive, and only `make linux` needs it.
+if [ "${VERSION_CODENAME:-}" = bookworm ]; then
+    PKGS="$PKGS linux-source-6.1"
+else
+    echo "deps: linux-source-6.1 is a Debian 12 package; without it 'make linux' cannot build the Linux guest"
+fi
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
