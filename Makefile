@@ -9,6 +9,8 @@
 #   make check-tangle   fail if tangled/ or asm/ differ from what the chapters produce
 #   make deps       install the Debian packages all of this needs
 #   make linux      build/linux/Image, a small Linux guest (cached; see tools/linux.sh)
+#   make lab N      write lab N's starter tree to work/labNN/ (labs/, tools/lab.py)
+#   make grade LAB=N [DIR=work/labNN]   grade a lab's tree: its tests and the earlier labs'
 
 CHAPTERS := $(sort $(wildcard chapters/*.nw))
 B        := build
@@ -138,6 +140,20 @@ gdb: deps $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST))
 book: $(B)/book.pdf
 $(B)/book.pdf: $(CHAPTERS) $(wildcard book/*.tex book/*.sty) tools/book.sh tools/nw-underscore
 	@tools/book.sh $(CHAPTERS)
+
+# --- Labs ---------------------------------------------------------------------
+# "make lab 4" (or "make lab LAB=4"): the number is taken from the goals.
+LAB ?= $(firstword $(filter-out lab,$(filter lab %0 %1 %2 %3 %4 %5 %6 %7 %8 %9,$(MAKECMDGOALS))))
+LAB_DIR = $(or $(DIR),work/lab$(shell printf %02d $(LAB)))
+.PHONY: lab grade
+lab:
+	@python3 tools/lab.py make $(LAB) --out $(LAB_DIR)
+grade:
+	@python3 tools/lab.py grade $(LAB) $(LAB_DIR)
+ifneq ($(filter lab,$(MAKECMDGOALS)),)
+$(filter-out lab,$(MAKECMDGOALS)):
+	@:
+endif
 
 # --- Tests --------------------------------------------------------------------
 test: deps
