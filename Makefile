@@ -3,6 +3,7 @@
 #   make            tangle every root and build build/rvh.elf
 #   make run        boot it in QEMU virt on OpenSBI (QEMU_CPU, SMP, MEM, QEMU_EXTRA)
 #   make test       everything CI runs; ends with "N passed, N failed"
+#   make bench      what VM exits cost, in instructions (QEMU -icount shift=0)
 #   make book       build/book.pdf
 #   make gdb        QEMU halted at reset, gdb-multiarch attached with symbols
 #   make tangle     regenerate the committed tangled/ and asm/
@@ -57,7 +58,7 @@ QEMU_FLAGS  = -machine virt -cpu $(QEMU_CPU) -smp $(SMP) -m $(MEM) -nographic \
               $(if $(GUEST),-initrd $(GUEST)) $(if $(BOOTARGS),-append "$(BOOTARGS)") \
               $(QEMU_EXTRA)
 
-.PHONY: all build tangle check-tangle check-compile check-multilib run qemu gdb test book deps clean unit linux
+.PHONY: all build tangle check-tangle check-compile check-multilib run qemu gdb test book deps clean unit linux bench
 all build: $(B)/rvh.elf
 
 # --- Tangling -----------------------------------------------------------------
@@ -158,6 +159,11 @@ endif
 # --- Tests --------------------------------------------------------------------
 test: deps
 	@python3 tests/run.py
+
+# What VM exits cost, in instructions (QEMU -icount shift=0): measured and
+# printed, never asserted, so not part of make test.
+bench: deps $(B)/rvh.elf $(B)/guests/bench.bin
+	@python3 tools/bench.py
 
 # Host unit tests: tangled C that needs no hardware, under ASan and UBSan.
 # A test names the tangled sources it links in a line "// sources: ...".

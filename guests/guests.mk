@@ -48,3 +48,6 @@ $(B)/guests/%.bin: $(B)/guests/%.elf
 	  size=$$(stat -c %s $@); \
 	  if [ "$$size" -ne $$((0x$$end - 0x80200000)) ]; then \
 	    echo "$@: $$size bytes, but the image is 0x$$end - 0x80200000 bytes"; rm -f $@; exit 1; fi
+
+# bench-smoke is guests/bench/main.c with a smaller BENCH_N (#include "../bench/main.c").
+$(B)/guests/bench-smoke.elf: $(wildcard guests/bench/*)

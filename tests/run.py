@@ -405,6 +405,22 @@ def case_irq(log):
         NO_BUG + [r"^not ok", r"stopped:", r"unexpected trap"])
 
 
+BENCH_CASES = ["empty-loop", "memory", "hypercall", "sbi-base", "set-timer", "stimecmp",
+               "mmio-read", "mmio-write"]
+
+
+def case_bench_smoke(log):
+    """The bench guest of make bench, with 1000 iterations and no -icount:
+    every case still runs and prints its line in the format tools/bench.py
+    parses. The numbers mean nothing without -icount and are not checked."""
+    status, out = run(qemu_make_args(guest="build/guests/bench-smoke.bin"), log, 60)
+    match_console(out, [
+        r"^bench: hart 0, 1000 iterations per case, timer path (sstc|emulated), 100 instructions per tick",
+        r"^bench: done$", r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"]
+        + [r"^bench: %s (-?\d+\.\d insns|skipped \(.+\))$" % c for c in BENCH_CASES],
+        NO_BUG + [r"stopped:", r"^bench: calls fail", r"unexpected trap"])
+
+
 HELLO = "build/guests/hello.bin"
 FAULT = "build/guests/fault.bin"
 
@@ -475,6 +491,7 @@ CASES = [
     ("timer-sstc", timer_case(sstc=True)),
     ("timer-emulated", timer_case(sstc=False)),
     ("irq", case_irq),
+    ("bench-smoke", case_bench_smoke),
     ("gdb", case_gdb),
     ("trap-dump", case_trap_dump),
     ("labs", case_labs),
