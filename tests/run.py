@@ -295,6 +295,17 @@ def case_uboot(log):
         NO_BUG + [r"stopped:"])
 
 
+def case_linux_sstc_off(log):
+    """The same Linux with the emulated timer path: its timer goes through SBI
+    set_timer and host timer interrupts, and it still reaches /init."""
+    must("make -s --no-print-directory linux", log, timeout=1200)
+    qemu_case(guest="build/linux/Image", bootargs="sstc=off", timeout=120, expect=[
+        r"^rvh-init: hello from Linux /init \(pid 1\)$", r"^reboot: Power down$",
+        r"^vmm: vm0: exits: sbi \d+, timer [1-9]\d*, ",
+        r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
+        forbid=NO_BUG + [r"Kernel panic", r"stopped:", r"Oops"])(log)
+
+
 def case_linux(log):
     """Debian's Linux 6.1 (make linux: tinyconfig + guests/linux/rvh.config)
     boots, runs its /init from the built-in initramfs, and powers off by SRST."""
@@ -488,6 +499,7 @@ CASES = [
         r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
         forbid=NO_BUG + [r"^not ok", r"stopped:"])),
     ("linux", case_linux),
+    ("linux-sstc-off", case_linux_sstc_off),
     ("timer-sstc", timer_case(sstc=True)),
     ("timer-emulated", timer_case(sstc=False)),
     ("irq", case_irq),
