@@ -12,6 +12,8 @@
 #   make linux      build/linux/Image, a small Linux guest (cached; see tools/linux.sh)
 #   make lab N      write lab N's starter tree to work/labNN/ (labs/, tools/lab.py)
 #   make grade LAB=N [DIR=work/labNN]   grade a lab's tree: its tests and the earlier labs'
+#   make solve LAB=N [DIR=work/labNN]   put lab N's reference code in place of its stubs there
+#   make dist-labs  build/rvh-labs.tar.gz: every lab's starter tree and the handouts
 
 CHAPTERS := $(sort $(wildcard chapters/*.nw))
 B        := build
@@ -146,11 +148,17 @@ $(B)/book.pdf: $(CHAPTERS) $(wildcard book/*.tex book/*.sty) tools/book.sh tools
 # "make lab 4" (or "make lab LAB=4"): the number is taken from the goals.
 LAB ?= $(firstword $(filter-out lab,$(filter lab %0 %1 %2 %3 %4 %5 %6 %7 %8 %9,$(MAKECMDGOALS))))
 LAB_DIR = $(or $(DIR),work/lab$(shell printf %02d $(LAB)))
-.PHONY: lab grade
+.PHONY: lab grade solve dist-labs
 lab:
 	@python3 tools/lab.py make $(LAB) --out $(LAB_DIR)
 grade:
 	@python3 tools/lab.py grade $(LAB) $(LAB_DIR)
+# Lab LAB's reference code (tangled from the chapters) in place of its stubs in DIR.
+solve:
+	@$(if $(LAB),,echo "usage: make solve LAB=N [DIR=work/labNN]"; exit 2;) python3 tools/lab.py solve $(LAB) $(LAB_DIR)
+# The students' tarball: every lab's starter tree and the handouts, no chapters.
+dist-labs:
+	@python3 tools/lab.py dist --out $(B)/rvh-labs.tar.gz
 ifneq ($(filter lab,$(MAKECMDGOALS)),)
 $(filter-out lab,$(MAKECMDGOALS)):
 	@:

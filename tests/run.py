@@ -14,6 +14,8 @@ multiplied by the environment variable RVH_TIMEOUT_SCALE (default 1).
 The last line is "N passed, N failed"; the exit status is 1 on any failure.
 """
 import argparse
+import glob
+import json
 import os
 import re
 import shutil
@@ -21,6 +23,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 
@@ -359,11 +362,50 @@ def case_offsets_guard(log):
 def case_labs(log):
     """Every lab's grader on its freshly generated starter tree (build/labs/labNN,
     labs N..8 stubbed): the earlier labs' tests pass, each of lab N's fails
-    with lab N's stub message. That the complete tree passes every lab's tests
-    is shown by the other cases. Only in the book's tree (it needs chapters/)."""
+    with lab N's stub message. Then tools/lab.py solve N on that starter: its
+    code must be exactly lab N+1's starter's, just graded with labs 1..N
+    passing; the last lab's, the book's code, is graded again in full. That the
+    complete tree passes every lab's tests is shown by the other cases. Only in
+    the book's tree (it needs chapters/)."""
     out = must("python3 tools/lab.py check -j 2", log, timeout=900)
     if not re.search(r"^lab 1: ok", out, re.M):
         raise Failure("tools/lab.py check checked no lab")
+    if not re.search(r"^lab \d+: ok .*solved: the book's code, graded (\d+)/\1$", out, re.M):
+        raise Failure("the last lab's solved tree was not graded in full")
+
+
+def case_dist_labs(log):
+    """make dist-labs: the students' tarball holds every lab's starter tree
+    (its .lab, Makefile, tangled/, asm/) and every handout, and nothing of the
+    chapters or the solutions."""
+    must("make -s --no-print-directory dist-labs", log)
+    labs = sorted(json.load(open(f))["lab"] for f in
+                  glob.glob(os.path.join(TOP, "labs", "lab[0-9][0-9]-*", "lab.json")))
+    handouts = sorted(os.path.basename(os.path.dirname(f)) for f in
+                      glob.glob(os.path.join(TOP, "labs", "lab[0-9][0-9]-*", "README.md")))
+    with tarfile.open(os.path.join(TOP, "build", "rvh-labs.tar.gz")) as tar:
+        names = tar.getnames()
+        with open(log, "a") as f:
+            f.write("%d members\n" % len(names))
+        for name in names:
+            parts = name.split("/")
+            if parts[0] != "rvh-labs":
+                raise Failure("member outside rvh-labs/: %s" % name)
+            if "chapters" in parts or "solutions" in parts or name.endswith(".nw"):
+                raise Failure("the tarball holds the book or the solutions: %s" % name)
+        for n in labs:
+            d = "rvh-labs/lab%02d/" % n
+            for need in ("Makefile", ".lab", "README.md", "tangled/lib/lab_stub.h", "asm/rvh.ld",
+                         "tests/run.py", "labs/"):
+                if not any(x == d + need or x.startswith(d + need) for x in names):
+                    raise Failure("lab %d's starter lacks %s" % (n, need))
+            if tar.extractfile(d + ".lab").read().decode().strip() != str(n):
+                raise Failure("%s.lab does not say %d" % (d, n))
+        for h in handouts:
+            if "rvh-labs/handouts/%s/README.md" % h not in names:
+                raise Failure("the handout of %s is missing" % h)
+    if len(labs) < 8:
+        raise Failure("only %d labs" % len(labs))
 
 
 TIMER = "build/guests/timer.bin"
@@ -507,6 +549,7 @@ CASES = [
     ("gdb", case_gdb),
     ("trap-dump", case_trap_dump),
     ("labs", case_labs),
+    ("dist-labs", case_dist_labs),
 ]
 
 

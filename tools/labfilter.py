@@ -21,6 +21,7 @@ that case and stops on the others. Chunk references
 (@use) inside a removed body are removed with it. lab_stub is declared
 noreturn, so a stubbed function needs no return statement. FOUND, if given,
 gets the index in SPEC of each exercise that was changed, one per line.
+tools/lab.py imports it and calls filter_lines() directly.
 """
 import json
 import re
@@ -138,11 +139,9 @@ def to_markup(text, uses):
     return out
 
 
-def main():
-    spec = json.load(open(sys.argv[1]))
-    lines = sys.stdin.read().split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
+def filter_lines(spec, lines):
+    """The markup lines, with the exercises of spec stubbed; and the indices in
+    spec of the exercises that changed something."""
     out, i, cur_file, done = [], 0, "", set()
     while i < len(lines):
         line = lines[i]
@@ -179,9 +178,18 @@ def main():
             body = new
         out.extend(keep)
         out.extend(to_markup(body, uses))
+    return out, {k for k, e in enumerate(spec) if id(e) in done}
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    lines = sys.stdin.read().split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    out, done = filter_lines(spec, lines)
     if len(sys.argv) > 2:              # record which exercises were found
         with open(sys.argv[2], "a") as f:
-            f.writelines("%d\n" % k for k, e in enumerate(spec) if id(e) in done)
+            f.writelines("%d\n" % k for k in sorted(done))
     sys.stdout.write("\n".join(out) + "\n")
     return 0
 
