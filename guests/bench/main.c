@@ -135,36 +135,7 @@ static void run(const char *name, void (*op)(void))
 
 /* --- Which timer path: does the device tree say "_sstc"? ------------------ */
 
-#define FDT_MAGIC 0xd00dfeedU   /* Devicetree Specification v0.4 §5.2 */
 
-static uint32_t be32_at(uintptr_t addr)
-{
-    const volatile unsigned char *p = (const volatile unsigned char *)addr;
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* Whether the blob at dtb (in guest RAM, at most 2 MiB) holds the bytes of s:
-   the hypervisor writes "..._sstc..." into riscv,isa only on the Sstc path. */
-static bool dtb_contains(unsigned long dtb, const char *s)
-{
-    if (dtb % 8 != 0 || dtb < GUEST_RAM_BASE || dtb - GUEST_RAM_BASE >= GUEST_RAM_SIZE - 40 ||
-        be32_at(dtb) != FDT_MAGIC)
-        return false;
-    unsigned long size = be32_at(dtb + 4), n = 0;
-    if (size > (2UL << 20) || size > GUEST_RAM_BASE + GUEST_RAM_SIZE - dtb)
-        return false;
-    while (s[n])
-        n++;
-    const volatile char *p = (const volatile char *)dtb;
-    for (unsigned long i = 0; i + n <= size; i++) {
-        unsigned long j = 0;
-        while (j < n && p[i + j] == s[j])
-            j++;
-        if (j == n)
-            return true;
-    }
-    return false;
-}
 
 /* --- The cases ----------------------------------------------------------- */
 
@@ -187,7 +158,8 @@ static bool calls_work(void)
 
 int main(unsigned long hartid, unsigned long dtb)
 {
-    bool sstc = dtb_contains(dtb, "_sstc");
+    unsigned long size = dtb_size(dtb);
+    bool sstc = size != 0 && dtb_contains(dtb, size, "_sstc");
     printf("bench: hart %lu, %lu iterations per case, timer path %s, "
            "%lu instructions per tick at icount shift=0\n",
            hartid, BENCH_N, sstc ? "sstc" : "emulated", INSNS_PER_TICK);

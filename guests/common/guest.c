@@ -129,3 +129,10 @@ noreturn void guest_trap_report(void)
            GUEST_NAME, read_csr(scause), read_csr(sepc), read_csr(stval));
     sbi_shutdown(true);
 }
+
+/* The default for guests that take no interrupts: any interrupt is a bug. */
+__attribute__((weak)) void guest_interrupt(unsigned long scause)
+{
+    (void)scause;
+    guest_trap_report();
+}

@@ -13,6 +13,7 @@
 #define GUEST_H
 
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdnoreturn.h>
 
 /* Guest-physical memory as the hypervisor sets it up by default. */
@@ -66,6 +67,24 @@ void tap_plan(unsigned n);
 /* Print the plan (unless tap_plan did) and the summary; nonzero if any check
    failed or the plan was not met: a value for main to return. */
 int tap_done(void);
+
+/* The device tree (DT spec v0.4 §5): header fields, tokens, and helpers. */
+#define FDT_MAGIC       0xd00dfeedU
+#define FDT_HEADER_SIZE 40
+#define FDT_MAX_SIZE    (2UL << 20)
+#define FDT_BEGIN_NODE  1
+#define FDT_END_NODE    2
+#define FDT_PROP        3
+#define FDT_NOP         4
+#define FDT_END         9
+uint32_t be32_at(uintptr_t addr);                       /* big-endian, byte by byte */
+unsigned long dtb_size(unsigned long dtb);              /* 0 unless a plausible blob in RAM */
+bool dtb_contains(unsigned long dtb, unsigned long size, const char *s);
+
+/* Interrupts: guest_interrupt_vector (interrupt.S) calls guest_interrupt(scause);
+   a guest that installs the vector in stvec defines guest_interrupt. */
+void guest_interrupt_vector(void);
+void guest_interrupt(unsigned long scause);
 
 /* Each guest's entry point, called by guest.c with _start's a0 and a1. */
 int main(unsigned long hartid, unsigned long dtb);

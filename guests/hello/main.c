@@ -11,9 +11,6 @@
 #include <stdio.h>
 #include "guest.h"
 
-#define FDT_MAGIC       0xd00dfeedU     /* Devicetree Specification v0.4 §5.2 */
-#define FDT_HEADER_SIZE 40              /* ten 32-bit fields (§5.2) */
-#define FDT_MAX_SIZE    (2UL << 20)     /* it lies in the last 2 MiB of RAM */
 
 #define MEMTEST_BASE    0x80400000UL    /* above the image (guest.ld checks) */
 #define MEMTEST_SIZE    (8UL << 20)
@@ -25,13 +22,6 @@ static volatile unsigned long data_word = 0x0123456789abcdefUL;    /* in .data *
 static volatile unsigned long bss_words[64];                       /* in .bss */
 
 /* --- What the hypervisor hands over ------------------------------------- */
-
-/* The header's fields are big-endian (§5.2): read them a byte at a time. */
-static uint32_t be32_at(uintptr_t addr)
-{
-    const volatile unsigned char *p = (const volatile unsigned char *)addr;
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
 
 static void check_entry(unsigned long hartid, unsigned long dtb)
 {

@@ -90,36 +90,7 @@ static unsigned ctx;
 
 /* --- The device tree: which PLIC context is ours ---------------------------- */
 
-/* Devicetree Specification v0.4 §5.2 (header), §5.4 (structure block). */
-#define FDT_MAGIC       0xd00dfeedU
-#define FDT_HEADER_SIZE 40
-#define FDT_MAX_SIZE    (2UL << 20)
-#define FDT_BEGIN_NODE  1
-#define FDT_END_NODE    2
-#define FDT_PROP        3
-#define FDT_NOP         4
-#define FDT_END         9
 #define FDT_MAX_DEPTH   16
-
-static uint32_t be32_at(uintptr_t addr)
-{
-    const volatile unsigned char *p = (const volatile unsigned char *)addr;
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* The blob's size if a1 points at a plausible device tree in guest RAM, else
-   0.  (On plain QEMU the tree lies above the RVH guest's 128 MiB: allow any
-   address from the RAM base up to 1 GiB.) */
-static unsigned long dtb_size(unsigned long dtb)
-{
-    if (dtb % 8 != 0 || dtb < GUEST_RAM_BASE || dtb - GUEST_RAM_BASE >= (1UL << 30) ||
-        be32_at(dtb) != FDT_MAGIC)
-        return 0;
-    unsigned long size = be32_at(dtb + 4);
-    if (size < FDT_HEADER_SIZE || size > FDT_MAX_SIZE)
-        return 0;
-    return size;
-}
 
 static bool str_at(uintptr_t addr, uintptr_t end, const char *s)
 {
@@ -259,8 +230,6 @@ static volatile uint32_t other_id;              /* the last such id */
 static volatile unsigned long empty_claims;     /* claimed 10, but no byte waiting */
 static volatile unsigned long timer_count;      /* alarms at a wait's bound */
 
-void irq_vector(void);                          /* vector.S */
-void irq_trap(unsigned long scause);
 
 static void set_timer(unsigned long deadline)
 {
@@ -285,7 +254,7 @@ static unsigned drain_uart(void)
 
 /* Claim, serve, complete (PLIC spec 1.0.0, "Interrupt Claim Process" and
    "Interrupt Completion"). */
-void irq_trap(unsigned long scause)
+void guest_interrupt(unsigned long scause)
 {
     if (scause == SCAUSE_S_TIMER) {             /* a wait reached its bound */
         timer_count++;
@@ -431,7 +400,7 @@ static void check_registers(void)
     /* "If the completion ID does not match an interrupt source that is
        currently enabled for the target, the completion is silently
        ignored" (PLIC spec 1.0.0); nor may one that is not in service do
-       anything.  A trap here would end the guest (irq_trap). */
+       anything.  A trap here would end the guest (guest_interrupt). */
     plic_write(PLIC_CLAIM(ctx), 3);
     plic_write(PLIC_CLAIM(ctx), UART_IRQ);
     uint32_t claim2 = plic_read(PLIC_CLAIM(ctx));
@@ -566,7 +535,7 @@ int main(unsigned long hartid, unsigned long dtb)
     printf("# PLIC context %u (%s)\n", ctx, c >= 0 ? "device tree" : "default");
 
     unsigned long old_stvec = csr_read(stvec);
-    csr_write(stvec, (unsigned long)irq_vector);   /* direct mode */
+    csr_write(stvec, (unsigned long)guest_interrupt_vector);   /* direct mode */
 
     check_registers();
     check_input();

@@ -55,52 +55,6 @@ static inline unsigned long now(void)
 
 /* --- The device tree ------------------------------------------------------ */
 
-/* Devicetree Specification v0.4 §5.2 (header), §5.4 (structure block). */
-#define FDT_MAGIC       0xd00dfeedU
-#define FDT_HEADER_SIZE 40
-#define FDT_MAX_SIZE    (2UL << 20)
-#define FDT_BEGIN_NODE  1
-#define FDT_END_NODE    2
-#define FDT_PROP        3
-#define FDT_NOP         4
-#define FDT_END         9
-
-/* Big-endian fields, read a byte at a time (§5.2). */
-static uint32_t be32_at(uintptr_t addr)
-{
-    const volatile unsigned char *p = (const volatile unsigned char *)addr;
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
-/* The blob's size if a1 points at a plausible device tree in guest RAM, else 0. */
-static unsigned long dtb_size(unsigned long dtb)
-{
-    if (dtb % 8 != 0 || dtb < GUEST_RAM_BASE ||
-        dtb - GUEST_RAM_BASE >= GUEST_RAM_SIZE - FDT_HEADER_SIZE || be32_at(dtb) != FDT_MAGIC)
-        return 0;
-    unsigned long size = be32_at(dtb + 4);
-    if (size < FDT_HEADER_SIZE || size > FDT_MAX_SIZE || size > GUEST_RAM_BASE + GUEST_RAM_SIZE - dtb)
-        return 0;
-    return size;
-}
-
-/* Whether the blob holds the bytes of s anywhere: the hypervisor writes
-   "..._sstc..." into riscv,isa only on the Sstc path. */
-static bool dtb_contains(unsigned long dtb, unsigned long size, const char *s)
-{
-    unsigned long n = 0;
-    while (s[n])
-        n++;
-    const volatile char *p = (const volatile char *)dtb;
-    for (unsigned long i = 0; i + n <= size; i++) {
-        unsigned long j = 0;
-        while (j < n && p[i + j] == s[j])
-            j++;
-        if (j == n)
-            return true;
-    }
-    return false;
-}
 
 static bool str_at(uintptr_t addr, uintptr_t end, const char *s)
 {
@@ -197,10 +151,8 @@ static volatile unsigned long irq_stuck;            /* not cleared by the ack */
 static volatile unsigned long series_left, series_deadline, series_step;
 static volatile unsigned long series_early, series_max_late;
 
-void timer_vector(void);                            /* vector.S */
-void timer_trap(unsigned long scause);
 
-void timer_trap(unsigned long scause)
+void guest_interrupt(unsigned long scause)
 {
     unsigned long t = now();
     if (scause != SCAUSE_S_TIMER) {
@@ -388,7 +340,7 @@ int main(unsigned long hartid, unsigned long dtb)
     printf("# timer path: %s\n", sstc ? "sstc" : "emulated");
 
     unsigned long old_stvec = csr_read(stvec);
-    csr_write(stvec, (unsigned long)timer_vector);  /* direct mode */
+    csr_write(stvec, (unsigned long)guest_interrupt_vector);  /* direct mode */
 
     check_series(VIA_SBI);
     check_past();

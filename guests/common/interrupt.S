@@ -1,23 +1,23 @@
 /*
- * vector.S: the timer guest's trap vector.
+ * interrupt.S: a trap vector for guests that take interrupts (timer, irq).
  *
- * void timer_vector(void), installed in stvec (direct mode) by main.c.
- *
- * The guest expects only its supervisor timer interrupt, and it may arrive
- * between any two instructions of C code while sstatus.SIE is set (in the
- * wait loops of main.c).  So the vector saves every register the C calling
- * convention lets a function clobber (ra, t0..t6, a0..a7) on the interrupted
- * code's stack, calls timer_trap(scause), restores them and returns with
- * sret.  The callee-saved registers are timer_trap's to preserve.  An
- * interrupt does not change sepc, and timer_trap never returns from anything
- * else (it shuts the guest down), so sret goes back where the interrupt hit.
+ * void guest_interrupt_vector(void), installed in stvec (direct mode) by a
+ * guest that expects interrupts.  An interrupt may arrive between any two
+ * instructions of C code while sstatus.SIE is set, so the vector saves every
+ * register the C calling convention lets a function clobber (ra, t0..t6,
+ * a0..a7) on the interrupted code's stack, calls guest_interrupt(scause),
+ * restores them and returns with sret.  The callee-saved registers are
+ * guest_interrupt's to preserve.  An interrupt does not change sepc, and
+ * guest_interrupt never returns from anything else (it shuts the guest down),
+ * so sret goes back where the interrupt hit.  A guest that installs the
+ * vector defines guest_interrupt; guest.c has a default that reports the trap.
  */
 #define FRAME_SIZE  128                 /* 16 registers; sp stays 16-byte aligned */
 
     .text
     .balign 4                           /* stvec's low two bits are the mode */
-    .globl timer_vector
-timer_vector:
+    .globl guest_interrupt_vector
+guest_interrupt_vector:
     addi    sp, sp, -FRAME_SIZE
     sd      ra, 0(sp)
     sd      t0, 8(sp)
@@ -37,7 +37,7 @@ timer_vector:
     sd      a7, 120(sp)
 
     csrr    a0, scause
-    call    timer_trap                  /* timer_trap(scause) */
+    call    guest_interrupt             /* guest_interrupt(scause) */
 
     ld      ra, 0(sp)
     ld      t0, 8(sp)
