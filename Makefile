@@ -1,7 +1,7 @@
 # RVH Book: one source (chapters/*.nw), two products (build/rvh.elf, build/book.pdf).
 #
 #   make            tangle every root and build build/rvh.elf
-#   make run        boot it in QEMU virt on OpenSBI (QEMU_CPU, SMP, MEM, QEMU_EXTRA)
+#   make run        boot it in QEMU virt on OpenSBI (QEMU_CPU, SMP, VCPUS, MEM, QEMU_EXTRA)
 #   make test       everything CI runs; ends with "N passed, N failed"
 #   make bench      what VM exits cost, in instructions (QEMU -icount shift=0)
 #   make book       build/book.pdf
@@ -54,10 +54,12 @@ MEM        ?= 512M
 UBOOT      := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 GUEST      ?= $(UBOOT)
 BOOTARGS   ?=
+VCPUS      ?=
+ALL_ARGS    = $(strip $(BOOTARGS) $(if $(VCPUS),vcpus=$(VCPUS)))
 QEMU_EXTRA ?=
 QEMU_FLAGS  = -machine virt -cpu $(QEMU_CPU) -smp $(SMP) -m $(MEM) -nographic \
               -bios default -kernel $(B)/rvh.elf \
-              $(if $(GUEST),-initrd $(GUEST)) $(if $(BOOTARGS),-append "$(BOOTARGS)") \
+              $(if $(GUEST),-initrd $(GUEST)) $(if $(ALL_ARGS),-append "$(ALL_ARGS)") \
               $(QEMU_EXTRA)
 
 .PHONY: all build tangle check-tangle check-compile check-multilib run qemu gdb test book deps clean unit linux bench

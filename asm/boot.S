@@ -49,3 +49,15 @@ hext_probe_trap:
     .globl hart_stacks
 hart_stacks:
     .space  RVH_MAX_HARTS * RVH_STACK_SIZE
+    .text
+    .globl _secondary_start
+_secondary_start:                   /* from SBI hart_start: a0 = hart id */
+        csrw    sie, zero
+        la      t0, hyp_trap_vector
+        csrw    stvec, t0
+        addi    t0, a0, 1
+        li      t1, RVH_STACK_SIZE
+        mul     t0, t0, t1
+        la      sp, hart_stacks
+        add     sp, sp, t0
+        call    hyp_secondary

@@ -79,3 +79,9 @@ noreturn void hyp_main(unsigned long hartid, unsigned long dtb)
     printf("rvh: this hart can host guests\n");
     vmm_main(hartid, dtb);
 }
+noreturn void hyp_secondary(unsigned long hartid)
+{
+    hart_tls_init(hartid);
+    hext_enable_hart();
+    vmm_secondary(hartid);
+}

@@ -502,7 +502,7 @@ CASES = [
     ("hello", qemu_case(guest=HELLO, expect=BANNER + [
         r"^vmm: vm0: 128 MiB at 0x80000000 \(host 0x[0-9a-f]+\), entry 0x80200000, device tree 0x87e00000",
         r"^ok \d+ - ", r"^# guest hello: \d+ passed, 0 failed$",
-        r"^vmm: vm0: shutdown \(reason: none\) after \d+ exits$",
+        r"^vmm: vm0: shutdown \(reason: none\) by hart 0 after \d+ exits$",
         r"^vmm: vm0: hypercall echo: 1000 calls in sequence, 1 out of sequence$",
         r"^vmm: all VMs stopped$", r"^rvh: power off \(success\)$"],
         forbid=NO_BUG + [r"^not ok", r"stopped:"])),
@@ -522,6 +522,17 @@ CASES = [
         r"virtual instruction 0, other 0$",
         r"^rvh: power off \(success\)$"],
         forbid=NO_BUG + [r"^not ok", r"SPANEND!", r"stopped:"])),
+    ("smp", qemu_case(guest="build/guests/smp.bin", smp=4, expect=[
+        r"^smp: 4 vCPUs$", r"^# guest smp: 76 passed, 0 failed$",
+        r"^vmm: vm0: shutdown \(reason: none\) by hart 0 after \d+ exits$",
+        r"^vmm: vm0: exits: .* virtual instruction 0, other 0$",
+        r"^rvh: power off \(success\)$"],
+        forbid=NO_BUG + [r"^not ok", r"stopped:"], timeout=120)),
+    ("smp-shared", qemu_case(guest="build/guests/smp.bin", smp=1, bootargs="vcpus=4", expect=[
+        r"^smp: 4 vCPUs$", r"^# guest smp: 76 passed, 0 failed$",
+        r"^vmm: vm0: exits: .* software 0, guest-page fault 0, virtual instruction [1-9]\d*, other 0$",
+        r"^rvh: power off \(success\)$"],
+        forbid=NO_BUG + [r"^not ok", r"stopped:"], timeout=120)),
     ("mmio", qemu_case(guest="build/guests/mmio.bin", bootargs="testdev", expect=[
         r"^mmio: testing device accesses, hart 0, device tree at 0x[0-9a-f]+$",
         r"^uart: hello through the emulated 16550$",

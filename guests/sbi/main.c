@@ -506,12 +506,17 @@ static void check_retentive_suspend(void)
 }
 
 /* A default non-retentive suspend resumes at resume_addr with a0 = hart id
-   and a1 = opaque; suspend.S catches it there and brings us back. */
+   and a1 = opaque; suspend.S catches it there and brings us back.  It too
+   resumes on an interrupt, so a timer is armed as for the retentive one. */
 static void check_non_retentive_suspend(void)
 {
     suspend_resume_a0 = suspend_resume_a1 = ~0UL;
     suspend_resume_satp = suspend_resume_sstatus = ~0UL;
+    CALL(SBI_EXT_TIME, 0, read_time() + TEN_MS_OF_TICKS);
+    csr_set(sie, SIE_STIE);
     long r = hsm_suspend_nonretentive((uintptr_t)suspend_resume, SUSPEND_OPAQUE);
+    csr_clear(sie, SIE_STIE);
+    CALL(SBI_EXT_TIME, 0, ~0UL);
     ok(r == 1, "HSM hart_suspend(default non-retentive, 0x%lx, 0x%lx) resumed at resume_addr "
        "(got %s %ld)", (unsigned long)(uintptr_t)suspend_resume, SUSPEND_OPAQUE,
        r == 1 ? "resume" : "error", r);

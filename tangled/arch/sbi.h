@@ -62,6 +62,9 @@
 #define SBI_EXT_LEGACY_FENCE_I      0x05
 #define SBI_EXT_LEGACY_SFENCE_VMA   0x06
 #define SBI_EXT_LEGACY_SFENCE_VMA_ASID 0x07
+#define SBI_HSM_STATE_START_PENDING 2
+#define SBI_HSM_STATE_STOP_PENDING  3
+#define SBI_HSM_STATE_SUSPENDED     4
 
 struct sbiret {
     long error;         /* SBI_SUCCESS or a negative SBI_ERR_* */

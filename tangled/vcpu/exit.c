@@ -108,6 +108,9 @@ static bool host_interrupt(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned l
             return false;
         exit->reason = VCPU_EXIT_NOTHING;           /* the monitor's own deadline */
         return true;
+    case IRQ_S_SOFT:
+        exit->reason = VCPU_EXIT_NOTHING;           /* another hart kicked us */
+        return true;
     }
     return vcpu_fail(vcpu, exit, "unexpected host interrupt while the guest ran");
 }
@@ -128,6 +131,16 @@ bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
     case EXC_STORE_GUEST_PAGE_FAULT:
         return guest_page_fault(vcpu, exit);
     /* added by later chapters */
+    case EXC_VIRTUAL_INST:
+        if (vcpu->regs.trap.stval == INSN_WFI) {
+            vcpu->regs.guest.sepc += 4;
+            exit->reason = VCPU_EXIT_IDLE;
+            exit->idle.suspend = false;
+            return true;
+        }
+        if (vcpu_inject_exception(vcpu, EXC_ILLEGAL_INST, vcpu->regs.trap.stval) == 0)
+            return false;
+        return vcpu_fail(vcpu, exit, "the guest cannot take an illegal-instruction exception");
     default:
         return vcpu_fail(vcpu, exit, "unexpected exception from the guest");
     }

@@ -79,3 +79,6 @@ _Static_assert(sizeof(((struct vcpu_regs *)0)->guest_x) == 32 * 8, "guest_x");
 #define HSTATUS_VTW             (1UL << 21)
 #define HSTATUS_VTSR            (1UL << 22)
 #define HSTATUS_VSXL_64         (2UL << 32)
+#define SSTATUS_FS              (3UL << 13)
+#define SSTATUS_FS_CLEAN        (2UL << 13)
+#define SSTATUS_FS_DIRTY        (3UL << 13)

@@ -29,6 +29,8 @@ static void vcpu_load(struct vcpu *vcpu)
     vcpu_timer_to_hart(vcpu);
     csr_write(hgatp, vcpu->hgatp);
     hfence_gvma_vmid(vcpu->hgatp >> HGATP_VMID_SHIFT & HGATP_VMID_MASK);
+    vcpu_fp_load(&vcpu->fp);
+    __asm__ volatile("hfence.vvma zero, zero" ::: "memory");
     vcpu->loaded = true;
 }
 void vcpu_put(struct vcpu *vcpu)
@@ -49,6 +51,10 @@ void vcpu_put(struct vcpu *vcpu)
         vcpu->regs.vs.vstimecmp = csr_read(CSR_VSTIMECMP);
     else
         timer_set_guest(TIMER_NEVER);
+    if ((vcpu->regs.guest.sstatus & SSTATUS_FS) == SSTATUS_FS_DIRTY) {
+        vcpu_fp_save(&vcpu->fp);
+        vcpu->regs.guest.sstatus = (vcpu->regs.guest.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
+    }
     vcpu->loaded = false;
 }
 
@@ -59,6 +65,8 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
     vcpu->state = VCPU_RUNNING;
     if (!vcpu->loaded)
         vcpu_load(vcpu);
+    vcpu_take_posted(vcpu);
+    vcpu_take_requests(vcpu);
     do {
         _run_guest(&vcpu->regs);
         vcpu->exits++;
@@ -145,4 +153,27 @@ int vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause, unsigned long 
     vcpu->regs.guest.sstatus |= SSTATUS_SPP;        /* the handler runs in VS-mode */
     vcpu->mmio.length = 0;
     return 0;
+}
+void vcpu_post_interrupt(struct vcpu *vcpu, unsigned irq, bool pending)
+{
+    if (pending)
+        __atomic_fetch_or(&vcpu->posted, 1UL << irq, __ATOMIC_SEQ_CST);
+    else
+        __atomic_fetch_and(&vcpu->posted, ~(1UL << irq), __ATOMIC_SEQ_CST);
+    __atomic_store_n(&vcpu->posted_changed, true, __ATOMIC_SEQ_CST);
+}
+
+void vcpu_take_posted(struct vcpu *vcpu)
+{
+    if (!__atomic_load_n(&vcpu->posted_changed, __ATOMIC_SEQ_CST))
+        return;
+    __atomic_store_n(&vcpu->posted_changed, false, __ATOMIC_SEQ_CST);
+    unsigned long p = __atomic_fetch_and(&vcpu->posted, ~(1UL << IRQ_VS_SOFT),
+                                         __ATOMIC_SEQ_CST);
+    if (p & 1UL << IRQ_VS_SOFT)
+        vcpu_inject_interrupt(vcpu, IRQ_VS_SOFT);
+    if (p & 1UL << IRQ_VS_EXT)
+        vcpu_inject_interrupt(vcpu, IRQ_VS_EXT);
+    else
+        vcpu_clear_interrupt(vcpu, IRQ_VS_EXT);
 }

@@ -1,7 +1,8 @@
 /* HSM: start, stop, status go to the monitor; suspend is the vCPU's own. */
 #include "vcpu/sbi.h"
 
-static enum sbi_action hart_suspend(struct vcpu *vcpu, struct sbiret *ret)
+static enum sbi_action hart_suspend(struct vcpu *vcpu, struct sbiret *ret,
+                                    struct vcpu_exit *exit)
 {
     unsigned long type = vcpu->regs.guest_x[REG_A0];
     ret->error = SBI_ERR_INVALID_PARAM;
@@ -11,9 +12,13 @@ static enum sbi_action hart_suspend(struct vcpu *vcpu, struct sbiret *ret)
     ret->error = SBI_ERR_NOT_SUPPORTED;
     if (type != SBI_HSM_SUSPEND_RETENTIVE && type != SBI_HSM_SUSPEND_NON_RETENTIVE)
         return SBI_RETURN;                      /* platform-specific */
-    ret->error = SBI_SUCCESS;
-    if (type == SBI_HSM_SUSPEND_RETENTIVE)
-        return SBI_RETURN;
+    exit->reason = VCPU_EXIT_IDLE;
+    exit->idle.suspend = true;
+    if (type == SBI_HSM_SUSPEND_RETENTIVE) {
+        vcpu_set_sbi_result(vcpu, SBI_SUCCESS, 0);
+        vcpu->regs.guest.sepc += 4;
+        return SBI_NO_RETURN;
+    }
     unsigned long resume = vcpu->regs.guest_x[REG_A1];
     if (vcpu_guest_executable(vcpu, resume) < 0) {
         ret->error = SBI_ERR_INVALID_ADDRESS;
@@ -23,7 +28,7 @@ static enum sbi_action hart_suspend(struct vcpu *vcpu, struct sbiret *ret)
     vcpu->regs.guest_x[REG_A0] = vcpu->cfg.hart_id;
     vcpu->regs.guest.sepc = resume;
     vcpu_reset_vs_state(vcpu);
-    return SBI_REDIRECTED;
+    return SBI_NO_RETURN;
 }
 
 enum sbi_action sbi_hsm_call(struct vcpu *vcpu, unsigned long eid, unsigned long fid,
@@ -46,7 +51,7 @@ enum sbi_action sbi_hsm_call(struct vcpu *vcpu, unsigned long eid, unsigned long
         exit->hart_status.target = x[REG_A0];
         return SBI_TO_MONITOR;
     case SBI_HSM_HART_SUSPEND:
-        return hart_suspend(vcpu, ret);
+        return hart_suspend(vcpu, ret, exit);
     }
     return SBI_RETURN;                          /* NOT_SUPPORTED */
 }

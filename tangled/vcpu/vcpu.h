@@ -38,6 +38,10 @@ struct vcpu {
     bool sstc;                      /* the guest owns vstimecmp (henvcfg.STCE) */
     unsigned long exits_by_kind[VCPU_EXIT_KINDS];
     struct insn_mmio mmio;          /* the access in progress, until completed */
+    unsigned long posted;           /* VS interrupts posted from any hart: hvip bits */
+    bool posted_changed;            /* posted has news for the vCPU's hart */
+    struct vcpu_fp { uint64_t f[32]; uint64_t fcsr; } fp;   /* asm/fp.S */
+    unsigned long requests;         /* VCPU_REQ_* bits left by other harts */
 };
 enum vcpu_exit_reason {
     VCPU_EXIT_NOTHING,              /* nothing to do; run again */
@@ -52,6 +56,7 @@ enum vcpu_exit_reason {
     VCPU_EXIT_CPU_UP,               /* HSM hart_start */
     VCPU_EXIT_CPU_DOWN,             /* HSM hart_stop: this vCPU stops */
     VCPU_EXIT_HART_STATUS,          /* HSM hart_get_status */
+    VCPU_EXIT_IDLE,                 /* wait for an interrupt: HSM suspend, or wfi */
     VCPU_EXIT_MMIO_READ,            /* a load from a device */
     VCPU_EXIT_MMIO_WRITE,           /* a store to a device */
 };
@@ -68,6 +73,7 @@ struct vcpu_exit {
         struct { unsigned kind; unsigned long mask, base, start, size, asid; } rfence;
         struct { unsigned long target, entry, opaque; } cpu_up;
         struct { unsigned long target; } hart_status;
+        struct { bool suspend; } idle;
         struct { uint64_t addr; unsigned width, reg; bool sign_ext; } mmio_read;
         struct { uint64_t addr; unsigned width; uint64_t data; } mmio_write;
     };
@@ -100,5 +106,19 @@ void vcpu_timer_to_hart(struct vcpu *vcpu);
 int vcpu_fetch_guest(struct vcpu *vcpu, unsigned long gva, uint16_t *halfword);
 int vcpu_mmio_complete(struct vcpu *vcpu, uint64_t value);
 int vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause, unsigned long tval);
+void vcpu_post_interrupt(struct vcpu *vcpu, unsigned irq, bool pending);
+void vcpu_take_posted(struct vcpu *vcpu);
+#define INSN_WFI        0x10500073U
+void vcpu_set_wfi_exits(struct vcpu *vcpu, bool on);
+bool vcpu_interrupt_pending(struct vcpu *vcpu);
+uint64_t vcpu_wake_deadline(const struct vcpu *vcpu);
+void vcpu_fp_save(struct vcpu_fp *fp);
+void vcpu_fp_load(const struct vcpu_fp *fp);
+_Static_assert(offsetof(struct vcpu_fp, fcsr) == 256, "asm/fp.S: fcsr at 256");
+#define VCPU_REQ_FENCE_I        1UL     /* fence.i before the guest runs again */
+#define VCPU_REQ_HFENCE_VVMA    2UL     /* hfence.vvma for the VMID, likewise */
+void vcpu_request(struct vcpu *vcpu, unsigned long req);
+bool vcpu_request_pending(const struct vcpu *vcpu);
+void vcpu_take_requests(struct vcpu *vcpu);
 
 #endif

@@ -81,5 +81,10 @@ int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_ha
         return -EINVAL;
     cfg->sstc_off = bootarg_find(cfg->bootargs, "sstc=off") != NULL;
     cfg->testdev = bootarg_find(cfg->bootargs, "testdev") != NULL;
+    uint64_t vcpus = 0;
+    err = bootargs_size(cfg->bootargs, "vcpus=", &vcpus);
+    if ((err < 0 && err != -ENOENT) || vcpus > 64)
+        return -EINVAL;
+    cfg->vcpus = (unsigned)vcpus;
     return 0;
 }

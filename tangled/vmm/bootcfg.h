@@ -13,6 +13,7 @@ struct boot_config {
     uint64_t guest_mem;                 /* mem=: guest RAM in bytes */
     bool sstc_off;                  /* sstc=off: emulate the timer even with Sstc */
     bool testdev;                   /* testdev: a 4 KiB scratch device at 0x10001000 */
+    unsigned vcpus;                 /* vcpus=N: the VM's vCPUs; 0: one per hart */
 };
 
 int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_hart);

@@ -5,6 +5,7 @@
 #include "lib/fdt.h"
 #include "lib/page.h"
 #include "lib/panic.h"
+#include "vmm/sched.h"
 #include "vmm/vm.h"
 #include "vmm/vmm.h"
 
@@ -33,28 +34,32 @@ noreturn void vmm_main(unsigned long hartid, unsigned long dtb)
         panic("cannot read the boot configuration from the device tree at 0x%lx", dtb);
     init_host_pages(dtb);
     timer_init_hart();
+    sched_init(hartid, boot.timebase);
     if (!boot.initrd_start) {
         printf("vmm: no guest image: start QEMU with -initrd IMAGE (make run GUEST=IMAGE)\n");
         power_off(false);
     }
-    int err = vm_create(&vm0, 0, &boot, &host_pages, (const void *)boot.initrd_start,
-                        boot.initrd_end - boot.initrd_start);
+    unsigned nr_vcpus = boot.vcpus ? boot.vcpus : sched_nr_harts();
+    int err = vm_create(&vm0, 0, &boot, nr_vcpus, &host_pages,
+                        (const void *)boot.initrd_start, boot.initrd_end - boot.initrd_start);
     if (err) {
-        printf("vmm: vm0: cannot create: %d (%lu MiB of guest RAM requested with mem=;"
-               " give QEMU more memory with -m or the guest less)\n", err,
-               (unsigned long)(boot.guest_mem >> 20));
+        printf("vmm: vm0: cannot create: %d (%lu MiB of guest RAM requested with mem=,"
+               " %u vCPUs with vcpus=; give QEMU more memory with -m or the guest less,"
+               " and at most %d vCPUs)\n", err, (unsigned long)(boot.guest_mem >> 20),
+               nr_vcpus, VM_MAX_VCPUS);
         power_off(true);
     }
+    sched_add_vm(&vm0);
     if ((err = vm_boot(&vm0)) < 0) {
         printf("vmm: vm0: cannot boot its image (%lu bytes): %d\n",
                (unsigned long)vm0.image_size, err);
         power_off(true);
     }
-    bool ok = vm_run(&vm0);
-    vm_print_stats(&vm0);
-    printf("vmm: vm0: hypercall echo: %lu calls in sequence, %lu out of sequence\n",
-           vm0.echo_calls, vm0.echo_mismatches);
-    vm_destroy(&vm0);
-    printf("vmm: all VMs stopped\n");
-    power_off(!ok);
+    sched_start(hartid);
+}
+noreturn void vmm_secondary(unsigned long hartid)
+{
+    timer_init_hart();
+    csr_set(sie, 1UL << IRQ_S_SOFT);
+    sched_run(hartid);
 }

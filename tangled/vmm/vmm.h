@@ -5,5 +5,6 @@
 #include <stdnoreturn.h>
 
 noreturn void vmm_main(unsigned long hartid, unsigned long dtb);
+noreturn void vmm_secondary(unsigned long hartid);
 
 #endif

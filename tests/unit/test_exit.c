@@ -110,8 +110,9 @@ static void test_sbi_stage5(void)
           v.regs.guest.sepc == 0x80200100, "hart_stop: to the monitor, sepc not advanced");
     CHECK(ecall(SBI_EXT_HSM, 2, 3, 0) && ex.reason == VCPU_EXIT_HART_STATUS &&
           ex.hart_status.target == 3, "hart_get_status goes to the monitor");
-    CHECK(!ecall(SBI_EXT_HSM, 3, 0, 0) && a0() == 0 && v.regs.guest.sepc == 0x80200104,
-          "retentive suspend returns");
+    CHECK(ecall(SBI_EXT_HSM, 3, 0, 0) && ex.reason == VCPU_EXIT_IDLE && ex.idle.suspend &&
+          a0() == 0 && v.regs.guest.sepc == 0x80200104,
+          "retentive suspend: answered 0, sepc advanced, the monitor waits (IDLE)");
     CHECK(!ecall(SBI_EXT_HSM, 3, 1, 0) && a0() == SBI_ERR_INVALID_PARAM, "reserved type 1");
     CHECK(!ecall(SBI_EXT_HSM, 3, 0x10000000, 0) && a0() == SBI_ERR_NOT_SUPPORTED, "platform type");
     CHECK(!ecall(SBI_EXT_HSM, 3, 0x80000001, 0) && a0() == SBI_ERR_INVALID_PARAM, "reserved 0x80000001");
@@ -120,7 +121,8 @@ static void test_sbi_stage5(void)
           "non-retentive with a bad resume address");
     v.regs.vs.vsatp = 0x8000000000012345UL;
     v.regs.vs.vsstatus = SSTATUS_SIE;
-    CHECK(!ecall6(SBI_EXT_HSM, 3, (unsigned long[6]){ 0x80000000, FAKE_RAM_GPA + 0x40, 0x1234 }) &&
+    CHECK(ecall6(SBI_EXT_HSM, 3, (unsigned long[6]){ 0x80000000, FAKE_RAM_GPA + 0x40, 0x1234 }) &&
+          ex.reason == VCPU_EXIT_IDLE && ex.idle.suspend &&
           v.regs.guest.sepc == FAKE_RAM_GPA + 0x40 && a0() == 0 && a1() == 0x1234,
           "non-retentive suspend resumes at resume_addr, a0 = hart id, a1 = opaque");
     CHECK(v.regs.vs.vsatp == 0 && v.regs.vs.vsstatus == 0, "with paging and interrupts off");
@@ -297,9 +299,14 @@ int main(void)
 
     v.regs.guest.sepc = 0x80200abc;
     v.regs.trap = (struct vcpu_trap_csrs){ EXC_VIRTUAL_INST, 0x10500073, 0, 0 };
-    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_FAIL, "virtual instruction: FAIL");
-    CHECK(ex.fail.scause == EXC_VIRTUAL_INST && ex.fail.stval == 0x10500073 &&
-          ex.fail.pc == 0x80200abc && ex.fail.why != NULL, "FAIL carries the trap");
+    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_IDLE && !ex.idle.suspend &&
+          v.regs.guest.sepc == 0x80200ac0, "virtual instruction wfi: IDLE, sepc past the wfi");
+    v.regs.guest.sepc = 0x80200abc;
+    v.regs.trap = (struct vcpu_trap_csrs){ EXC_VIRTUAL_INST, 0x60002573, 0, 0 };   /* csrr a0, hstatus */
+    fake_injected = 0;
+    CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_ILLEGAL_INST &&
+          fake_injected_tval == 0x60002573,
+          "another virtual instruction: the guest gets an illegal-instruction exception");
     v.regs.trap.scause = EXC_LOAD_ACCESS;
     CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_FAIL, "access fault: FAIL");
     v.regs.trap.scause = SCAUSE_INTERRUPT | IRQ_S_EXT;
