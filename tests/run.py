@@ -324,6 +324,21 @@ def case_linux(log):
         forbid=NO_BUG + [r"Kernel panic", r"stopped:", r"Oops"])(log)
 
 
+def linux_smp_case(smp, vcpus):
+    """Linux with several vCPUs: each on its own hart (smp == vcpus), or taking
+    turns on fewer harts; all of them come online and /init sees them."""
+    def case(log):
+        must("make -s --no-print-directory linux", log, timeout=1200)
+        qemu_case(guest="build/linux/Image", smp=smp,
+                  bootargs="" if smp == vcpus else "vcpus=%d" % vcpus, timeout=120, expect=[
+            r"^smp: Brought up 1 node, %d CPUs$" % vcpus,
+            r"^rvh-init: kernel 6\.1\.\S+, %d CPUs online \(/proc/cpuinfo: %d\)$" % (vcpus, vcpus),
+            r"^reboot: Power down$",
+            r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
+            forbid=NO_BUG + [r"Kernel panic", r"stopped:", r"Oops", r"BUG:"])(log)
+    return case
+
+
 def case_trap_dump(log):
     """Make the hypervisor jump to address 0 (no memory there) and check that
     its own trap vector names the fault, dumps the CSRs and powers off."""
@@ -552,6 +567,8 @@ CASES = [
         r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
         forbid=NO_BUG + [r"^not ok", r"stopped:"])),
     ("linux", case_linux),
+    ("linux-smp2", linux_smp_case(2, 2)),
+    ("linux-smp-shared", linux_smp_case(1, 2)),
     ("linux-sstc-off", case_linux_sstc_off),
     ("timer-sstc", timer_case(sstc=True)),
     ("timer-emulated", timer_case(sstc=False)),
