@@ -39,7 +39,6 @@ static void sched_unload(struct hart_sched *s);
 static void sched_idle(struct hart_sched *s);
 static void sched_try_finish(struct vm *vm);
 static bool sched_reboot(struct vm *vm);
-
 void sched_init(unsigned long boot_hart, uint32_t timebase)
 {
     tick_ticks = timebase / SCHED_TICK_HZ;
