@@ -4,7 +4,7 @@
 #   make run        boot it in QEMU virt on OpenSBI (QEMU_CPU, SMP, VCPUS, MEM, QEMU_EXTRA)
 #   make test       everything CI runs; ends with "N passed, N failed"
 #   make bench      what VM exits cost, in instructions (QEMU -icount shift=0)
-#   make book       build/book.pdf
+#   make book       build/book.pdf (PAPER=a4, the default, or PAPER=letter)
 #   make gdb        QEMU halted at reset, gdb-multiarch attached with symbols
 #   make tangle     regenerate the committed tangled/ and asm/
 #   make check-tangle   fail if tangled/ or asm/ differ from what the chapters produce
@@ -142,9 +142,15 @@ gdb: deps $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST))
 	kill $$qemu 2>/dev/null || true
 
 # --- The book -----------------------------------------------------------------
+# The paper size is remembered in build/book.paper (rewritten only when it
+# changes), so that "make book PAPER=letter" rebuilds and a second run does not.
+PAPER ?= a4
+.PHONY: FORCE
+$(B)/book.paper: FORCE
+	@mkdir -p $(B) && echo '$(PAPER)' | cpif $@
 book: $(B)/book.pdf
-$(B)/book.pdf: $(CHAPTERS) $(wildcard book/*.tex book/*.sty) tools/book.sh tools/nw-underscore
-	@tools/book.sh $(CHAPTERS)
+$(B)/book.pdf: $(CHAPTERS) $(wildcard book/*.tex book/*.sty) tools/book.sh tools/nw-underscore $(B)/book.paper
+	@PAPER='$(PAPER)' tools/book.sh $(CHAPTERS)
 
 # --- Labs ---------------------------------------------------------------------
 # "make lab 4" (or "make lab LAB=4"): the number is taken from the goals.

@@ -1,8 +1,14 @@
 #!/bin/sh
 # book.sh CHAPTER...: weave every chapter in one noweave run and build
 # build/book.pdf from book/rvh.tex. An undefined reference, citation or chunk
-# is a failure, not a warning.
+# is a failure, not a warning.  PAPER=a4 (the default) or PAPER=letter.
 set -eu
+paper=${PAPER:-a4}
+case "$paper" in
+    a4) paper_opt=a4paper ;;
+    letter) paper_opt=letterpaper ;;
+    *) echo "book: PAPER must be a4 or letter, not '$paper'"; exit 1 ;;
+esac
 out=build/book
 mkdir -p "$out"
 rm -f build/book.pdf "$out/rvh.aux"
@@ -11,6 +17,7 @@ if ! grep -q '\\nwfilename' "$out/body.tex"; then
     echo "book: noweave produced no chapters"; exit 1
 fi
 cp book/*.tex "$out/"
+printf '\\def\\rvhpaper{%s}\n' "$paper_opt" > "$out/paper.tex"
 cd "$out"
 export TEXINPUTS=".:../../book:"
 export max_print_line=1000
@@ -26,4 +33,4 @@ if grep -n "never defined" body.tex | head -n 5 | grep .; then
 fi
 cp rvh.pdf ../book.pdf
 pages=$(sed -n 's/^Output written on rvh.pdf (\([0-9]*\) page.*/\1/p' rvh.log)
-echo "book: build/book.pdf, ${pages:-?} pages"
+echo "book: build/book.pdf, ${pages:-?} pages, $paper paper"
