@@ -206,5 +206,66 @@ unit: $(UNIT_TESTS) $(UNIT_DTBS)
 	@for t in $(UNIT_TESTS); do $$t || exit 1; done
 	@dtc -I dtb -O dts -o $(B)/unit/fdt-written.dts $(B)/unit/fdt-written.dtb
 
+# Host fuzzing: libFuzzer harnesses (tests/fuzz/fuzz_NAME.c) for the parts
+# of the hypervisor that read what a guest or a boot loader hands it, built
+# with ASan and UBSan like the unit tests.  A harness names the tangled
+# sources it links in a line "// sources: ..." (as tests/unit does).
+#   make fuzz [FUZZ_TIME=60] [FUZZ=insn,sbi]   each harness for FUZZ_TIME s
+#   make fuzz-regress   every seed and every kept crash input, once each
+#   make fuzz-known     the inputs of reported bugs, strictly: which still fail
+# New inputs go to build/fuzz/corpus/NAME, crashes to build/fuzz/crash-NAME-*;
+# copy a crash to tests/fuzz/regress/NAME/ to keep it as a regression test.
+FUZZCC    ?= clang
+FUZZ_TIME ?= 60
+FUZZ_FLAGS ?=
+FUZZ_CFLAGS := -std=c11 -g -O1 -Wall -Wextra -Werror -fno-omit-frame-pointer \
+               -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+               -Itests/unit/fake -I$(B)/src/tangled -Itests/unit -Itests/fuzz
+comma := ,
+FUZZ_NAMES := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_RUN   := $(if $(FUZZ),$(subst $(comma), ,$(FUZZ)),$(FUZZ_NAMES))
+FUZZ_BINS  := $(FUZZ_NAMES:%=$(B)/fuzz/%)
+$(B)/fuzz/%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(wildcard tests/unit/*.h tests/unit/fake_*.c) \
+             $(SRC_C) $(SRC_H)
+	@mkdir -p $(dir $@)
+	@echo "  FUZZCC  $@"
+	@$(FUZZCC) $(FUZZ_CFLAGS) $< $(call unit_sources,$<) -o $@
+.PHONY: fuzz fuzz-build fuzz-regress fuzz-known
+fuzz-build: $(FUZZ_BINS)
+# Each run prints "fuzz: NAME N executions, N crashes"; a crash fails make.
+fuzz: fuzz-build
+	@for n in $(FUZZ_RUN); do \
+	  mkdir -p $(B)/fuzz/corpus/$$n $(B)/fuzz/logs; \
+	  $(B)/fuzz/$$n -max_total_time=$(FUZZ_TIME) -print_final_stats=1 -timeout=10 \
+	    -artifact_prefix=$(B)/fuzz/crash-$$n- $(FUZZ_FLAGS) \
+	    $(B)/fuzz/corpus/$$n tests/fuzz/corpus/$$n > $(B)/fuzz/logs/$$n.log 2>&1; s=$$?; \
+	  x=$$(sed -n 's/^stat::number_of_executed_units: *//p' $(B)/fuzz/logs/$$n.log); \
+	  c=0; [ $$s -eq 0 ] || c=1; \
+	  echo "fuzz: $$n $${x:-0} executions, $$c crashes"; \
+	  if [ $$s -ne 0 ]; then tail -n 40 $(B)/fuzz/logs/$$n.log; \
+	    echo "fuzz: $$n failed (exit $$s); log $(B)/fuzz/logs/$$n.log"; exit 1; fi; \
+	done
+# The committed seeds, crash inputs and known bugs' inputs, each run once:
+# no crash, no leak (a known bug's check only counts unless FUZZ_STRICT=1).
+fuzz-regress: fuzz-build
+	@for n in $(FUZZ_NAMES); do \
+	  files=$$(find tests/fuzz/corpus/$$n tests/fuzz/regress/$$n tests/fuzz/known/$$n \
+	           -type f ! -name README 2>/dev/null | sort); \
+	  [ -n "$$files" ] || continue; \
+	  $(B)/fuzz/$$n -runs=1 $$files > $(B)/fuzz/regress-$$n.log 2>&1 || \
+	    { tail -n 40 $(B)/fuzz/regress-$$n.log; echo "fuzz-regress: $$n failed"; exit 1; }; \
+	  echo "fuzz-regress: $$n $$(echo $$files | wc -w) inputs"; \
+	done
+# The inputs of bugs reported and not yet fixed in the chapters
+# (tests/fuzz/known/README), with their checks made strict: each should fail.
+# One that passes has been fixed: move it to regress/ and make its KNOWN a MUST.
+fuzz-known: fuzz-build
+	@for f in $$(find tests/fuzz/known -type f ! -name README | sort); do \
+	  n=$$(basename $$(dirname $$f)); \
+	  if FUZZ_STRICT=1 $(B)/fuzz/$$n $$f > $(B)/fuzz/known.log 2>&1; then \
+	    echo "fuzz-known: $$f: FIXED"; \
+	  else echo "fuzz-known: $$f: still fails: $$(grep -m1 'known bug' $(B)/fuzz/known.log)"; fi; \
+	done
+
 clean:
 	rm -rf $(B)

@@ -206,6 +206,21 @@ def unit_case(test):
     return case
 
 
+def case_fuzz(log):
+    """A short bounded pass of every libFuzzer harness (tests/fuzz): the seeds and
+    kept crash inputs once each, then FUZZ_TIME seconds of fuzzing per harness."""
+    must("make -s --no-print-directory fuzz-regress", log, timeout=300)
+    out = must("make -s --no-print-directory fuzz FUZZ_TIME=15", log, timeout=300)
+    runs = re.findall(r"^fuzz: (\w+) (\d+) executions, (\d+) crashes$", out, re.M)
+    names = [os.path.basename(f)[5:-2] for f in glob.glob(os.path.join(TOP, "tests/fuzz/fuzz_*.c"))]
+    for name, execs, crashes in runs:
+        print("fuzz: %s %s executions, %s crashes" % (name, execs, crashes), flush=True)
+    if sorted(r[0] for r in runs) != sorted(names):
+        raise Failure("fuzz: ran %s, harnesses are %s" % (sorted(r[0] for r in runs), sorted(names)))
+    if any(int(c) for _, _, c in runs) or any(int(x) == 0 for _, x, _ in runs):
+        raise Failure("fuzz: a crash, or a harness that executed nothing")
+
+
 def case_check_compile(log):
     must("make -s --no-print-directory check-compile", log)
 
@@ -495,6 +510,7 @@ FAULT = "build/guests/fault.bin"
 CASES = [
     ("build", case_build),
     ("unit", case_unit),
+    ("fuzz", case_fuzz),
     ("check-compile", case_check_compile),
     ("check-tangle", case_check_tangle),
     ("tangle-drift", case_tangle_drift),

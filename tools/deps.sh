@@ -6,6 +6,10 @@
 # The Linux guest (make linux, tools/linux.sh) needs the last two lines of PKGS
 # and Debian 12's kernel source: the riscv64 Linux cross compiler with its
 # static glibc for /init, and the host tools the kernel's build runs.
+# make fuzz (tests/fuzz) needs clang with libFuzzer and the sanitizer runtimes:
+# Debian's default clang, its libclang-rt-dev (libclang_rt.fuzzer; clang 14 on
+# Debian 12, 19 on Debian 13) and llvm for llvm-symbolizer, which names the
+# lines of chapters/*.nw in a crash's stack.
 set -eu
 
 PKGS="gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf binutils-riscv64-unknown-elf
@@ -13,7 +17,8 @@ qemu-system-misc qemu-system-data opensbi noweb device-tree-compiler gdb-multiar
 latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra
 texlive-pictures texlive-fonts-recommended lmodern python3 u-boot-qemu
 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
-make gcc libc6-dev flex bison bc xz-utils"
+make gcc libc6-dev flex bison bc xz-utils
+clang libclang-rt-dev llvm"
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
