@@ -106,13 +106,14 @@ void vcpu_fence_local(struct vcpu *vcpu, unsigned kind, unsigned long start,
         __asm__ volatile("fence.i" ::: "memory");
         return;
     }
-    bool all = size == ~0UL || (start == 0 && size == 0) || size > 64 * 4096;
+    unsigned long a, pages;
+    bool all = rfence_range(start, size, &a, &pages);
     if (all && kind == RFENCE_SFENCE_VMA_ASID)
         __asm__ volatile("hfence.vvma zero, %0" :: "r"(asid) : "memory");
     else if (all)
         __asm__ volatile("hfence.vvma zero, zero" ::: "memory");
     else
-        for (unsigned long a = start & ~4095UL; a < start + size; a += 4096) {
+        for (; pages > 0; pages--, a += 4096) {
             if (kind == RFENCE_SFENCE_VMA_ASID)
                 __asm__ volatile("hfence.vvma %0, %1" :: "r"(a), "r"(asid) : "memory");
             else

@@ -19,8 +19,8 @@ bool vcpu_sbi_call(struct vcpu *vcpu, struct vcpu_exit *exit)
     unsigned long eid = x[REG_A7], fid = x[REG_A6];
     struct sbiret ret = { SBI_ERR_NOT_SUPPORTED, 0 };
     const struct vcpu_sbi_ext *e = sbi_find(eid);
+    vcpu->sbi_eid = eid;                /* before the handler: it may answer itself */
     enum sbi_action action = e ? e->handler(vcpu, eid, fid, &ret, exit) : SBI_RETURN;
-    vcpu->sbi_eid = eid;
     switch (action) {
     case SBI_RETURN:
         vcpu->regs.guest.sepc += 4;

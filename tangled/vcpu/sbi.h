@@ -27,6 +27,8 @@ const struct vcpu_sbi_ext *sbi_find(unsigned long eid);
 sbi_handler sbi_legacy_call, sbi_dbcn_call, sbi_srst_call, sbi_rvh_call;
 sbi_handler sbi_base_call, sbi_time_call, sbi_ipi_call, sbi_rfence_call, sbi_hsm_call;
 void vcpu_set_timer(struct vcpu *vcpu, uint64_t deadline);
+bool rfence_range(unsigned long start, unsigned long size,
+                  unsigned long *first, unsigned long *pages);
 uint64_t host_deadline(const struct vcpu *vcpu);
 bool vcpu_timer_expired(struct vcpu *vcpu);
 

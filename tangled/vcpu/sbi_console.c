@@ -19,10 +19,10 @@ static struct sbiret dbcn_write(struct vcpu *vcpu)
 static struct sbiret dbcn_read(struct vcpu *vcpu)
 {
     const unsigned long *x = vcpu->regs.guest_x;
-    unsigned char buf[DBCN_CHUNK] = { 0 };
+    unsigned char buf[DBCN_CHUNK];
     unsigned long n = x[REG_A0] < DBCN_CHUNK ? x[REG_A0] : DBCN_CHUNK, got = 0;
     if (x[REG_A0 + 2] != 0 ||
-        vcpu_write_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, n) < 0)
+        vcpu_read_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, n) < 0)
         return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
     for (int c; got < n && (c = console_getc()) >= 0; got++)
         buf[got] = (unsigned char)c;

@@ -22,3 +22,16 @@ enum sbi_action sbi_rfence_call(struct vcpu *vcpu, unsigned long eid, unsigned l
     exit->rfence.asid = fid == RFENCE_SFENCE_VMA_ASID ? x[REG_A0 + 4] : 0;
     return SBI_TO_MONITOR;
 }
+
+bool rfence_range(unsigned long start, unsigned long size,
+                  unsigned long *first, unsigned long *pages)
+{
+    *first = start & ~4095UL;
+    *pages = 0;
+    if (size == ~0UL || (start == 0 && size == 0) || size > 64 * 4096 ||
+        start + size < start)
+        return true;                            /* fence everything */
+    if (size != 0)
+        *pages = ((start + size - 1) >> 12) - (start >> 12) + 1;
+    return false;
+}
