@@ -1,7 +1,7 @@
 # RVH Book: one source (chapters/*.nw), two products (build/rvh.elf, build/book.pdf).
 #
 #   make            tangle every root and build build/rvh.elf
-#   make run        boot it in QEMU virt on OpenSBI (QEMU_CPU, SMP, VCPUS, MEM, QEMU_EXTRA)
+#   make run        boot it in QEMU virt on OpenSBI (GUEST or GUESTS, QEMU_CPU, SMP, VCPUS, MEM, QEMU_EXTRA)
 #   make test       everything CI runs; ends with "N passed, N failed"
 #   make bench      what VM exits cost, in instructions (QEMU -icount shift=0)
 #   make book       build/book.pdf (PAPER=a4, the default, or PAPER=letter)
@@ -55,6 +55,13 @@ UBOOT      := /usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin
 GUEST      ?= $(UBOOT)
 BOOTARGS   ?=
 VCPUS      ?=
+# GUESTS="IMAGE[:OPTIONS] ...": several VMs at once (chapter 11), packed with
+# their list into one cpio archive that becomes the -initrd.
+GUESTS     ?=
+GUEST_IMAGES = $(foreach g,$(GUESTS),$(firstword $(subst :, ,$(g))))
+ifneq ($(strip $(GUESTS)),)
+override GUEST := $(B)/vms.cpio
+endif
 ALL_ARGS    = $(strip $(BOOTARGS) $(if $(VCPUS),vcpus=$(VCPUS)))
 QEMU_EXTRA ?=
 QEMU_FLAGS  = -machine virt -cpu $(QEMU_CPU) -smp $(SMP) -m $(MEM) -nographic \
@@ -131,8 +138,15 @@ deps:
 	@sh tools/deps.sh
 
 run: deps qemu
-qemu: $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST)) $(if $(filter $(B)/linux/Image,$(GUEST)),linux)
+qemu: $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST)) $(if $(filter $(B)/linux/Image,$(GUEST)),linux) \
+      $(if $(strip $(GUESTS)),vms)
 	$(QEMU) $(QEMU_FLAGS)
+
+# The archive of several VMs, made again on every run from GUESTS.
+.PHONY: vms
+vms: $(filter $(B)/guests/%,$(GUEST_IMAGES)) $(if $(filter $(B)/linux/Image,$(GUEST_IMAGES)),linux)
+	@mkdir -p $(B)
+	@python3 tools/mkvms.py $(B)/vms.cpio $(GUESTS)
 
 gdb: deps $(B)/rvh.elf $(filter $(B)/guests/%,$(GUEST))
 	@echo "QEMU waits for gdb on localhost:1234; its console shares this terminal."

@@ -73,9 +73,9 @@ def match_console(text, expect=(), forbid=()):
             raise Failure("console has forbidden /%s/: %r" % (pat, m.group(0)))
 
 
-def qemu_make_args(cpu="rv64", smp=1, extra="", guest="", bootargs=""):
+def qemu_make_args(cpu="rv64", smp=1, extra="", guest="", bootargs="", guests=""):
     return ("make -s --no-print-directory qemu QEMU_CPU='%s' SMP=%d QEMU_EXTRA='%s' "
-            "GUEST='%s' BOOTARGS='%s'" % (cpu, smp, extra, guest, bootargs))
+            "GUEST='%s' BOOTARGS='%s' GUESTS='%s'" % (cpu, smp, extra, guest, bootargs, guests))
 
 
 def qemu_case(cpu="rv64", smp=1, guest="", bootargs="", expect=(), forbid=(), timeout=60):
@@ -93,12 +93,13 @@ BANNER = [r"^RVH Book hypervisor, stage \d+", r"^rvh: boot hart \d+, device tree
 NO_BUG = [r"unexpected trap in the hypervisor", r"rvh: panic"]
 
 
-def interactive(log, guest, script, bootargs="", timeout=90):
+def interactive(log, guest, script, bootargs="", timeout=90, smp=1, guests=""):
     """Boot QEMU with a guest and play a script on its console: for each
     (pattern, text), wait until the console matches pattern, then type text.
     QEMU must then exit by itself. Returns the console."""
     import threading
-    p = subprocess.Popen(qemu_make_args(guest=guest, bootargs=bootargs), shell=True, cwd=TOP,
+    p = subprocess.Popen(qemu_make_args(smp=smp, guest=guest, bootargs=bootargs, guests=guests),
+                         shell=True, cwd=TOP,
                          stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                          start_new_session=True)
     chunks = []
@@ -354,6 +355,63 @@ def linux_smp_case(smp, vcpus):
     return case
 
 
+def case_two_vms(log):
+    """Two VMs at once (chapter 11): steady prints 200 known lines through its
+    UART and checks 32 MiB of its memory, while attacker makes wild accesses
+    and random SBI calls, then crashes.  Every line of steady arrives whole
+    and in order, its checks pass, and only the attacker is stopped."""
+    guests = ("build/guests/steady.bin:mem=64M:vcpus=1 "
+              "build/guests/attacker.bin:mem=64M:vcpus=1")
+    status, out = run(qemu_make_args(smp=2, guests=guests), log, 120)
+    lines = re.findall(r"^vm0\| steady: line (\d+) of 200: the quick brown fox jumps over "
+                       r"the lazy dog$", out, re.M)
+    if lines != ["%03d" % i for i in range(200)]:
+        raise Failure("steady's lines: %d intact, in order: %s" %
+                      (len(lines), lines == sorted(lines)))
+    match_console(out, [
+        r"^vm0\| # guest steady: 4 passed, 0 failed$",
+        r"^vm1\| ok 1 - 6000 wild accesses, each an access fault in the guest \(0 not\)$",
+        r"^vm1\| ok 2 - 20000 random SBI calls, each an SBI error code or success \(0 not\)$",
+        r"^vmm: vm1: stopped: instruction fetch guest-page fault at gpa 0x1000",
+        r"^vmm: vm0: shutdown \(reason: none\)", r"^vmm: all VMs stopped$",
+        r"^rvh: power off \(failure\)$"], NO_BUG)
+
+
+def case_uboot_linux(log):
+    """U-Boot and Linux side by side, a hart each: Linux boots to /init and
+    powers off by itself while U-Boot waits at its prompt, which still has the
+    console's input and powers off when told."""
+    must("make -s --no-print-directory linux", log, timeout=1200)
+    guests = UBOOT + ":vcpus=1 build/linux/Image:vcpus=1"
+    out = interactive(log, "", [(r"^vm0\| Hit any key to stop autoboot", "\n"),
+                                (r"^vm1\| rvh-init: powering off", ""),
+                                (r"^vmm: vm1: shutdown", "\x1d1"),
+                                (r"^vmm: vm1 has ended; console input stays with vm0$", "version\n"),
+                                (r"^vm0\| GNU ld", "poweroff\n")],
+                      timeout=150, smp=2, guests=guests)
+    match_console(out, [
+        r"^vm0\| U-Boot 20\d\d", r"^vm1\| Linux version 6\.1\.",
+        r"^vm1\| rvh-init: kernel 6\.1\.\S+, 1 CPUs online",
+        r"^vmm: vm1: shutdown \(reason: none\)", r"^vmm: vm0: shutdown \(reason: none\)",
+        r"^rvh: power off \(success\)$"], NO_BUG + [r"stopped:", r"Kernel panic"])
+
+
+def case_console_focus(log):
+    """Two U-Boots: input goes to vm0 until Ctrl-] 1 moves it to vm1; when vm1
+    powers off, the focus returns to vm0 by itself."""
+    guests = UBOOT + ":vcpus=1 " + UBOOT + ":vcpus=1"
+    out = interactive(log, "", [(r"^vm1\| Hit any key to stop autoboot", "\n"),
+                                (r"^vm0\| => ", "\x1d1"),
+                                (r"^vmm: console input goes to vm1$", "\n"),
+                                (r"^vm1\| => ", "version\n"),
+                                (r"^vm1\| GNU ld", "poweroff\n"),
+                                (r"^vmm: console input goes to vm0$", "poweroff\n")],
+                      timeout=90, smp=2, guests=guests)
+    match_console(out, [r"^vm1\| => version$", r"^vmm: vm1: shutdown \(reason: none\)",
+                        r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
+                  NO_BUG + [r"stopped:", r"^vm0\| => version"])
+
+
 def case_trap_dump(log):
     """Make the hypervisor jump to address 0 (no memory there) and check that
     its own trap vector names the fault, dumps the CSRs and powers off."""
@@ -585,6 +643,9 @@ CASES = [
     ("linux", case_linux),
     ("linux-smp2", linux_smp_case(2, 2)),
     ("linux-smp-shared", linux_smp_case(1, 2)),
+    ("two-vms", case_two_vms),
+    ("uboot-linux", case_uboot_linux),
+    ("console-focus", case_console_focus),
     ("linux-sstc-off", case_linux_sstc_off),
     ("timer-sstc", timer_case(sstc=True)),
     ("timer-emulated", timer_case(sstc=False)),

@@ -13,7 +13,7 @@ static struct sbiret dbcn_write(struct vcpu *vcpu)
         vcpu_read_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, n) < 0)
         return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
     for (unsigned long i = 0; i < n; i++)
-        console_putc(buf[i]);
+        console_guest_putc(vcpu->cfg.vm_id, buf[i]);
     return (struct sbiret){ SBI_SUCCESS, (long)n };
 }
 static struct sbiret dbcn_read(struct vcpu *vcpu)
@@ -24,7 +24,7 @@ static struct sbiret dbcn_read(struct vcpu *vcpu)
     if (x[REG_A0 + 2] != 0 ||
         vcpu_read_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, n) < 0)
         return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
-    for (int c; got < n && (c = console_getc()) >= 0; got++)
+    for (int c; got < n && (c = console_guest_getc(vcpu->cfg.vm_id)) >= 0; got++)
         buf[got] = (unsigned char)c;
     if (vcpu_write_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, got) < 0)
         return (struct sbiret){ SBI_ERR_FAILED, 0 };
@@ -37,7 +37,7 @@ enum sbi_action sbi_dbcn_call(struct vcpu *vcpu, unsigned long eid, unsigned lon
     (void)eid; (void)exit;
     switch (fid) {
     case SBI_DBCN_WRITE_BYTE:
-        console_putc((unsigned char)vcpu->regs.guest_x[REG_A0]);
+        console_guest_putc(vcpu->cfg.vm_id, (unsigned char)vcpu->regs.guest_x[REG_A0]);
         ret->error = SBI_SUCCESS;
         break;
     case SBI_DBCN_WRITE:

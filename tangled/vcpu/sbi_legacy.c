@@ -34,7 +34,7 @@ enum sbi_action sbi_legacy_call(struct vcpu *vcpu, unsigned long eid, unsigned l
     (void)fid;
     switch (eid) {
     case SBI_EXT_LEGACY_PUTCHAR:
-        console_putc((unsigned char)vcpu->regs.guest_x[REG_A0]);
+        console_guest_putc(vcpu->cfg.vm_id, (unsigned char)vcpu->regs.guest_x[REG_A0]);
         ret->error = SBI_SUCCESS;
         return SBI_RETURN;
     case SBI_EXT_LEGACY_SHUTDOWN:
@@ -47,7 +47,7 @@ enum sbi_action sbi_legacy_call(struct vcpu *vcpu, unsigned long eid, unsigned l
         ret->error = SBI_SUCCESS;
         return SBI_RETURN;
     case SBI_EXT_LEGACY_GETCHAR:
-        ret->error = console_getc();
+        ret->error = console_guest_getc(vcpu->cfg.vm_id);
         return SBI_RETURN;
     case SBI_EXT_LEGACY_CLEAR_IPI:
         vcpu_clear_interrupt(vcpu, IRQ_VS_SOFT);

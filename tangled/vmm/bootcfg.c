@@ -75,6 +75,11 @@ int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_ha
     cfg->isa = fdt_prop_string(&f, cpu, "riscv,isa");
     if (!cfg->isa)
         return -EINVAL;
+    return bootcfg_options(cfg);
+}
+
+int bootcfg_options(struct boot_config *cfg)
+{
     cfg->guest_mem = 128UL << 20;
     int err = bootargs_size(cfg->bootargs, "mem=", &cfg->guest_mem);
     if ((err < 0 && err != -ENOENT) || cfg->guest_mem == 0 || cfg->guest_mem % (2UL << 20))

@@ -18,5 +18,6 @@ struct boot_config {
 
 int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_hart);
 int bootargs_size(const char *args, const char *key, uint64_t *value);
+int bootcfg_options(struct boot_config *cfg);
 
 #endif

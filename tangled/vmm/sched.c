@@ -4,6 +4,7 @@
 #include "arch/csr.h"
 #include "arch/sbi.h"
 #include "arch/timer.h"
+#include "lib/console.h"
 #include "lib/panic.h"
 #include "vmm/sched.h"
 #include "vmm/vm.h"
@@ -23,7 +24,7 @@ static struct hart_sched harts[RVH_MAX_HARTS];
 static unsigned long hart_order[RVH_MAX_HARTS];  /* the boot hart first */
 static unsigned nr_harts;
 static struct vm *vms[SCHED_MAX_VMS];
-static unsigned nr_vms, live_vms;
+static unsigned nr_vms, live_vms, next_slot;
 static bool any_failed;
 static uint64_t tick_ticks;
 static _Thread_local unsigned long this_hart;
@@ -61,12 +62,15 @@ void sched_add_vm(struct vm *vm)
     live_vms++;
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         struct vm_cpu *c = &vm->cpu[i];
-        c->hart = hart_order[i % nr_harts];
+        c->hart = hart_order[next_slot++ % nr_harts];
         struct hart_sched *s = &harts[c->hart];
         s->cpu[s->n++] = c;
     }
-    for (unsigned i = 0; i < vm->nr_vcpus; i++)
-        vm->cpu[i].shares_hart = harts[vm->cpu[i].hart].n > 1;
+    for (unsigned k = 0; k < nr_harts; k++) {   /* the VM may have made a hart shared */
+        struct hart_sched *s = &harts[hart_order[k]];
+        for (unsigned j = 0; j < s->n; j++)
+            s->cpu[j]->shares_hart = s->n > 1;
+    }
 }
 noreturn void sched_start(unsigned long boot_hart)
 {
@@ -101,9 +105,11 @@ static void sched_tick(struct hart_sched *s)
     s->tick = timer_now() + tick_ticks;
     timer_set_own(s->tick);
     s->slice_over = true;
-    if (this_hart == hart_order[0])
+    if (this_hart == hart_order[0]) {
         for (unsigned i = 0; i < nr_vms; i++)
             vm_poll_console(vms[i]);
+        console_guest_flush();
+    }
 }
 static struct vm_cpu *sched_pick(struct hart_sched *s)
 {
@@ -212,6 +218,7 @@ static void sched_try_finish(struct vm *vm)
     vm_print_stats(vm);
     vm_destroy(vm);
     __atomic_store_n(&vm->state, VM_GONE, __ATOMIC_SEQ_CST);
+    console_guest_gone(vm->id);
     any_failed |= !vm->ok;
     if (__atomic_sub_fetch(&live_vms, 1, __ATOMIC_SEQ_CST) == 0) {
         printf("vmm: all VMs stopped\n");

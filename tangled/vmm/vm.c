@@ -21,8 +21,15 @@
 #define VM_UART_IRQ     10              /* its line on the PLIC of chapter 8 */
 #define VM_TESTDEV_BASE 0x10001000UL
 
-static void vm_uart_tx(void *ctx, uint8_t byte) { (void)ctx; console_putc(byte); }
-static int vm_uart_rx(void *ctx) { (void)ctx; return console_getc(); }
+static void vm_uart_tx(void *ctx, uint8_t byte)
+{
+    console_guest_putc(((struct vm *)ctx)->id, byte);
+}
+
+static int vm_uart_rx(void *ctx)
+{
+    return console_guest_getc(((struct vm *)ctx)->id);
+}
 
 static int vm_uart_read(void *ctx, uint64_t off, unsigned width, uint64_t *value)
 {
@@ -399,7 +406,7 @@ void vm_poll_console(struct vm *vm)
     int c;
     spin_lock(&vm->lock);
     while (vm->state == VM_RUNNING && !(vm->uart.mcr & 0x10) &&
-           vm->uart.rx_count < UART_FIFO_SIZE && (c = console_getc()) >= 0)
+           vm->uart.rx_count < UART_FIFO_SIZE && (c = console_guest_getc(vm->id)) >= 0)
         uart_receive(&vm->uart, (uint8_t)c);
     if (vm->state == VM_RUNNING)
         vplic_set_level(&vm->plic, VM_UART_IRQ, uart_irq_pending(&vm->uart));
