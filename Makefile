@@ -40,8 +40,13 @@ GDB     ?= gdb-multiarch
 # never touches the guest's FP registers), the assembler gets the extensions.
 ARCH   := -march=rv64imac -mabi=lp64 -mcmodel=medany \
           -Wa,-march=rv64imac_zicsr_zifencei_h -mno-riscv-attribute
+# -fno-tree-loop-distribute-patterns: the few bulk loops (page_zero, the
+# image copy) must stay loops; GCC would turn them into calls of picolibc's
+# memset and memcpy, which Debian builds for size: a byte per iteration.
+# No frame pointers: gdb unwinds with the DWARF information of -g, and every
+# call on the exit path would pay for them.
 CFLAGS := $(ARCH) -std=c11 -O2 -g -Wall -Wextra -Werror -ffreestanding \
-          -fno-common -fno-omit-frame-pointer --specs=picolibc.specs
+          -fno-common -fno-tree-loop-distribute-patterns --specs=picolibc.specs
 LDFLAGS := -nostartfiles -Wl,--no-warn-rwx-segments -Wl,-Map=$(B)/rvh.map
 
 # The guest image (a flat binary or a Linux Image) goes to QEMU as -initrd;

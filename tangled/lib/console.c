@@ -83,6 +83,8 @@ void console_guest_putc(unsigned vm, int c)
 
 void console_guest_flush(void)
 {
+    if (nr_guests <= 1)
+        return;
     spin_lock(&guest_lock);
     for (unsigned vm = 0; vm <= CONSOLE_HOST; vm++) {
         if (guest_line[vm].len == guest_line[vm].len_at_tick)

@@ -79,7 +79,7 @@ uintptr_t page_alloc(struct page_pool *p, size_t n, size_t align)
                 page_mark(p, k, true);
             p->nfree -= n;
             uintptr_t pa = p->base + (i << PAGE_SHIFT);
-            memset((void *)pa, 0, n << PAGE_SHIFT);
+            page_zero(pa, n << PAGE_SHIFT);
             return pa;
         }
         i = align_index(p, used + 1, align);
@@ -105,4 +105,12 @@ int page_free(struct page_pool *p, uintptr_t pa, size_t n)
 size_t page_free_count(const struct page_pool *p)
 {
     return p->nfree;
+}
+void page_zero(uintptr_t pa, size_t bytes)
+{
+    uint64_t *p = (uint64_t *)pa, *end = (uint64_t *)(pa + bytes);
+    for (; p < end; p += 8) {
+        p[0] = 0; p[1] = 0; p[2] = 0; p[3] = 0;
+        p[4] = 0; p[5] = 0; p[6] = 0; p[7] = 0;
+    }
 }

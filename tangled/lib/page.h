@@ -33,5 +33,6 @@ uintptr_t page_alloc(struct page_pool *p, size_t npages, size_t align_pages);
 int page_free(struct page_pool *p, uintptr_t pa, size_t npages);
 
 size_t page_free_count(const struct page_pool *p);
+void page_zero(uintptr_t pa, size_t bytes);     /* pa and bytes: whole pages */
 
 #endif

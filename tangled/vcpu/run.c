@@ -65,8 +65,10 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
     vcpu->state = VCPU_RUNNING;
     if (!vcpu->loaded)
         vcpu_load(vcpu);
-    vcpu_take_posted(vcpu);
-    vcpu_take_requests(vcpu);
+    if (__atomic_load_n(&vcpu->posted_changed, __ATOMIC_RELAXED))
+        vcpu_take_posted(vcpu);
+    if (__atomic_load_n(&vcpu->requests, __ATOMIC_RELAXED))
+        vcpu_take_requests(vcpu);
     do {
         _run_guest(&vcpu->regs);
         vcpu->exits++;

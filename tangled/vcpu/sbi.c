@@ -18,7 +18,9 @@ bool vcpu_sbi_call(struct vcpu *vcpu, struct vcpu_exit *exit)
     unsigned long *x = vcpu->regs.guest_x;
     unsigned long eid = x[REG_A7], fid = x[REG_A6];
     struct sbiret ret = { SBI_ERR_NOT_SUPPORTED, 0 };
-    const struct vcpu_sbi_ext *e = sbi_find(eid);
+    const struct vcpu_sbi_ext *e = vcpu->sbi_ext;
+    if (!e || eid < e->eid_first || eid > e->eid_last)
+        vcpu->sbi_ext = e = sbi_find(eid);
     vcpu->sbi_eid = eid;                /* before the handler: it may answer itself */
     enum sbi_action action = e ? e->handler(vcpu, eid, fid, &ret, exit) : SBI_RETURN;
     switch (action) {

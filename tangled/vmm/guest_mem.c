@@ -3,6 +3,18 @@
 #include <string.h>
 #include "vmm/guest_mem.h"
 
+static void copy(void *dst, const void *src, size_t len)
+{
+    if (((uintptr_t)dst | (uintptr_t)src) % 8 == 0) {
+        uint64_t *d = dst;
+        const uint64_t *s = src;
+        for (; len >= 8; len -= 8)
+            *d++ = *s++;
+        dst = d, src = s;
+    }
+    memcpy(dst, src, len);
+}
+
 void *guest_ram_ptr(const struct guest_ram *ram, uint64_t gpa, uint64_t len)
 {
     if (gpa < ram->gpa)
@@ -18,7 +30,7 @@ int guest_mem_read(const struct guest_ram *ram, uint64_t gpa, void *dst, size_t 
     const void *src = guest_ram_ptr(ram, gpa, len);
     if (!src)
         return -EFAULT;
-    memcpy(dst, src, len);
+    copy(dst, src, len);
     return 0;
 }
 
@@ -27,6 +39,6 @@ int guest_mem_write(const struct guest_ram *ram, uint64_t gpa, const void *src, 
     void *dst = guest_ram_ptr(ram, gpa, len);
     if (!dst)
         return -EFAULT;
-    memcpy(dst, src, len);
+    copy(dst, src, len);
     return 0;
 }

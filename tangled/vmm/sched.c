@@ -91,7 +91,7 @@ noreturn void sched_run(unsigned long hartid)
     this_hart = hartid;
     for (;;) {
         csr_clear(sip, 1UL << IRQ_S_SOFT);
-        if (timer_now() >= s->tick)
+        if ((csr_read(sip) & 1UL << IRQ_S_TIMER) && timer_now() >= s->tick)
             sched_tick(s);
         struct vm_cpu *c = sched_pick(s);
         if (c)
@@ -157,6 +157,8 @@ static bool sched_runnable(struct hart_sched *s, struct vm_cpu *c)
     if (__atomic_load_n(&c->vm->state, __ATOMIC_SEQ_CST) != VM_RUNNING)
         return false;
     int hsm = __atomic_load_n(&c->hsm, __ATOMIC_ACQUIRE);
+    if (hsm == SBI_HSM_STATE_STARTED && !c->waiting)
+        return true;                            /* the common case */
     if (hsm == SBI_HSM_STATE_START_PENDING)
         return sched_start_vcpu(s, c);
     if (hsm != SBI_HSM_STATE_STARTED && hsm != SBI_HSM_STATE_SUSPENDED)

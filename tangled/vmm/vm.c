@@ -120,7 +120,7 @@ int vm_create(struct vm *vm, unsigned id, const struct boot_config *boot,
 int vm_boot(struct vm *vm)
 {
     if (vm->boots++)
-        memset((void *)vm->ram.hpa, 0, vm->ram.size);
+        page_zero(vm->ram.hpa, vm->ram.size);
     vm->dtb_gpa = vm->ram.gpa + vm->ram.size - SIZE_2M;
     struct guest_dtb_info info = {
         .ram_gpa = vm->ram.gpa, .ram_size = vm->ram.size, .nr_harts = vm->nr_vcpus,
@@ -291,7 +291,7 @@ void vm_run_vcpu(struct vm *vm, struct vm_cpu *c)
 {
     struct vcpu *vcpu = &c->vcpu;
     struct vcpu_exit exit;
-    memset(&exit, 0, sizeof exit);
+    exit.reason = VCPU_EXIT_NOTHING;            /* the rest is filled with the reason */
     int err = vcpu_run(vcpu, &exit);
     spin_lock(&vm->lock);
     if (vm->state != VM_RUNNING)
