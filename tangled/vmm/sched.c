@@ -89,6 +89,7 @@ noreturn void sched_run(unsigned long hartid)
 {
     struct hart_sched *s = &harts[hartid];
     this_hart = hartid;
+    sched_tick(s);                              /* the first tick sets the timer */
     for (;;) {
         csr_clear(sip, 1UL << IRQ_S_SOFT);
         if ((csr_read(sip) & 1UL << IRQ_S_TIMER) && timer_now() >= s->tick)
