@@ -112,7 +112,8 @@ void vcpu_fence_local(struct vcpu *vcpu, unsigned kind, unsigned long start,
     else if (all)
         __asm__ volatile("hfence.vvma zero, zero" ::: "memory");
     else
-        for (unsigned long a = start & ~4095UL; a < start + size; a += 4096) {
+        for (unsigned long a = start & ~4095UL, n = (start % 4096 + size + 4095) / 4096;
+             n > 0; n--, a += 4096) {
             if (kind == RFENCE_SFENCE_VMA_ASID)
                 __asm__ volatile("hfence.vvma %0, %1" :: "r"(a), "r"(asid) : "memory");
             else
