@@ -79,10 +79,10 @@ static inline unsigned long hostile_vector_on(void)
     return common;
 }
 
-/* Runs one 32-bit instruction insn that must fault, with %[v] (initially
-   SENTINEL) as its destination or source and %[a] = addr; returns the
+/* Runs one 32-bit instruction insn that must fault, with %[v] = var_
+   (initially SENTINEL) as its destination or source and %[a] = addr_; returns the
    instruction's address.  A faulting load must leave %[v] alone. */
-#define FAULT_AT(insn, addr, v)                                                 \
+#define FAULT_AT(insn, addr_, var_)                                                 \
     ({                                                                          \
         unsigned long pc_;                                                      \
         trap_reset();                                                           \
@@ -90,8 +90,8 @@ static inline unsigned long hostile_vector_on(void)
                          "la %[pc], 1f\n"                                       \
                          "1: " insn "\n"                                        \
                          ".option pop"                                          \
-                         : [pc] "=&r"(pc_), [v] "+r"(v)                         \
-                         : [a] "r"(addr)                                        \
+                         : [pc] "=&r"(pc_), [v] "+r"(var_)                      \
+                         : [a] "r"(addr_)                                       \
                          : "memory");                                           \
         pc_;                                                                    \
     })
