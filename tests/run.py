@@ -562,6 +562,33 @@ def case_bench_smoke(log):
         NO_BUG + [r"stopped:", r"^bench: calls fail", r"unexpected trap"])
 
 
+# --- Hostile guests (chapter "What a guest may do") ---------------------------------------------
+# Each attacks the hypervisor from inside a VM and must end in order: its checks pass, the VM
+# shuts down by SRST, the monitor finds its own code unchanged, and QEMU powers off with success.
+HOSTILE_END = [r"^vmm: vm0: shutdown \(reason: none\)",
+               r"^vmm: vm0: hypervisor code and read-only data unchanged \(FNV-1a [0-9a-f]{16}\)$",
+               r"^vmm: all VMs stopped$", r"^rvh: power off \(success\)$"]
+HOSTILE_FORBID = NO_BUG + [r"^not ok", r"stopped:", r"unexpected trap", r"CHANGED"]
+
+
+def hostile_case(name, expect, bootargs="testdev", timeout=60):
+    return qemu_case(guest="build/guests/%s.bin" % name, bootargs=bootargs, timeout=timeout,
+                     expect=[r"^# guest %s: \d+ passed, 0 failed$" % name] + expect + HOSTILE_END,
+                     forbid=HOSTILE_FORBID)
+
+
+def case_hostile_vector(log):
+    """A guest whose trap vector points where it has nothing cannot take the
+    fault it earns: the monitor stops the VM and says why, and stays up."""
+    qemu_case(guest="build/guests/hostile-vector.bin", expect=[
+        r"^hostile-vector: hart 0, stvec -> 0x1000, then a load from 0x0$",
+        r"^vmm: vm0: stopped: instruction fetch guest-page fault at gpa 0x1000, pc 0x1000: "
+        r"no memory or device there$",
+        r"^vmm: vm0: hypervisor code and read-only data unchanged",
+        r"^vmm: all VMs stopped$", r"^rvh: power off \(failure\)$"],
+        forbid=NO_BUG + [r"^ok", r"^not ok", r"CHANGED"])(log)
+
+
 HELLO = "build/guests/hello.bin"
 FAULT = "build/guests/fault.bin"
 
@@ -640,6 +667,21 @@ CASES = [
         r"^reboot: boot number 2$", r"^# guest reboot: 3 passed, 0 failed$",
         r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
         forbid=NO_BUG + [r"^not ok", r"stopped:"])),
+    ("hostile-mem", hostile_case("hostile-mem", [
+        r"^ok \d+ - scan of 0-4 GiB by the MiB: \d+ accesses, all access faults",
+        r"^ok \d+ - canary: 126 MiB of guest RAM"])),
+    ("hostile-insn", hostile_case("hostile-insn", [
+        r"^ok \d+ - 100000 wfi with the timer pending", r"^ok \d+ - csrr hstatus"])),
+    ("hostile-sbi", hostile_case("hostile-sbi", [
+        r"^ok \d+ - sweep: 100000 random calls returned a valid SBI error",
+        r"^hostile-sbi: the console still prints$"], bootargs="")),
+    ("hostile-reboot", hostile_case("hostile-reboot", [
+        r"^# guest hostile-reboot: 3 passed, 0 failed$", r"^vmm: vm0: reboot$",
+        r"^# guest hostile-reboot: 4 passed, 0 failed$",
+        r"^hostile-reboot: boot number 2, hart 0$",
+        "".join(r"^intact %02d/32 the quick brown fox jumps over the lazy dog 0123456789\n" % i
+                for i in range(1, 33))])),
+    ("hostile-vector", case_hostile_vector),
     ("linux", case_linux),
     ("linux-smp2", linux_smp_case(2, 2)),
     ("linux-smp-shared", linux_smp_case(1, 2)),

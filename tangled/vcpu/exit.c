@@ -131,6 +131,11 @@ bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
     case EXC_STORE_GUEST_PAGE_FAULT:
         return guest_page_fault(vcpu, exit);
     /* added by later chapters */
+    case EXC_LOAD_MISALIGNED:
+    case EXC_STORE_MISALIGNED:
+        if (vcpu_inject_exception(vcpu, vcpu->regs.trap.scause, vcpu->regs.trap.stval) == 0)
+            return false;
+        return vcpu_fail(vcpu, exit, "the guest cannot take a misaligned-access exception");
     case EXC_VIRTUAL_INST:
         if (vcpu->regs.trap.stval == INSN_WFI) {
             vcpu->regs.guest.sepc += 4;

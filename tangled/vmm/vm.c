@@ -391,6 +391,7 @@ void vm_print_stats(const struct vm *vm)
            k[VCPU_KIND_SBI], k[VCPU_KIND_TIMER], k[VCPU_KIND_TICK], k[VCPU_KIND_EXTERNAL],
            k[VCPU_KIND_SOFTWARE],
            k[VCPU_KIND_PAGE_FAULT], k[VCPU_KIND_VIRTUAL_INST], k[VCPU_KIND_OTHER]);
+    vmm_check_image(vm->id);
     printf("vmm: vm%u: hypercall echo: %lu calls in sequence, %lu out of sequence\n",
            vm->id, vm->echo_calls, vm->echo_mismatches);
 }

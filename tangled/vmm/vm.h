@@ -73,5 +73,7 @@ void vm_hypercall(struct vm *vm, struct vcpu *vcpu, const struct vcpu_exit *exit
 void vm_print_stats(const struct vm *vm);
 void vm_poll_console(struct vm *vm);
 void vm_kick(struct vm *vm, unsigned i);
+void vmm_seal_image(void);
+void vmm_check_image(unsigned vm_id);
 
 #endif

@@ -106,6 +106,7 @@ noreturn void vmm_main(unsigned long hartid, unsigned long dtb)
     init_host_pages(dtb);
     timer_init_hart();
     sched_init(hartid, boot.timebase);
+    vmm_seal_image();
     if (!boot.initrd_start) {
         printf("vmm: no guest image: start QEMU with -initrd IMAGE (make run GUEST=IMAGE)\n");
         power_off(false);

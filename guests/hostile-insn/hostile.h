@@ -1,0 +1,1 @@
+../hostile-mem/hostile.h

@@ -1,0 +1,1 @@
+../mmio/trap.S

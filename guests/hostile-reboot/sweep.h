@@ -1,0 +1,1 @@
+../hostile-sbi/sweep.h
