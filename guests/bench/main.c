@@ -128,9 +128,23 @@ static void report(const char *name, unsigned long ticks)
     printf("bench: %s %s%lu.%lu insns\n", name, diff < 0 ? "-" : "", tenths / 10, tenths % 10);
 }
 
+/* The best of three runs: the monitor's 10 ms tick, a few thousand
+   instructions, falls into one run or another, and would otherwise show in
+   the last digit. */
+static unsigned long best_of_3(void (*op)(void))
+{
+    unsigned long best = ticks_for(op, BENCH_N);
+    for (int k = 1; k < 3; k++) {
+        unsigned long t = ticks_for(op, BENCH_N);
+        if (t < best)
+            best = t;
+    }
+    return best;
+}
+
 static void run(const char *name, void (*op)(void))
 {
-    report(name, ticks_for(op, BENCH_N));
+    report(name, best_of_3(op));
 }
 
 /* --- Which timer path: does the device tree say "_sstc"? ------------------ */
@@ -166,7 +180,7 @@ int main(unsigned long hartid, unsigned long dtb)
     if (!calls_work())
         return 1;
 
-    empty_ticks = ticks_for(op_empty, BENCH_N);
+    empty_ticks = best_of_3(op_empty);
     printf("bench: empty-loop %lu.%lu insns\n",          /* absolute, not a difference */
            empty_ticks * INSNS_PER_TICK * 10 / BENCH_N / 10,
            empty_ticks * INSNS_PER_TICK * 10 / BENCH_N % 10);
