@@ -449,7 +449,7 @@ def case_offsets_guard(log):
 
 def case_labs(log):
     """Every lab's grader on its freshly generated starter tree (build/labs/labNN,
-    labs N..8 stubbed): the earlier labs' tests pass, each of lab N's fails
+    labs N..9 stubbed): the earlier labs' tests pass, each of lab N's fails
     with lab N's stub message. Then tools/lab.py solve N on that starter: its
     code must be exactly lab N+1's starter's, just graded with labs 1..N
     passing; the last lab's, the book's code, is graded again in full. That the

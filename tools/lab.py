@@ -156,8 +156,8 @@ def make_starter(n, out, top=HERE):
 # --- The reference solution ------------------------------------------------------------------
 #
 # Lab N's solution is not stored: it is the chapters' code. Two tangles of
-# every root differ exactly where lab N's exercises are: S with labs N..8
-# stubbed (lab N's starter) and R with labs N+1..8 stubbed (the tree a student
+# every root differ exactly where lab N's exercises are: S with labs N..9
+# stubbed (lab N's starter) and R with labs N+1..9 stubbed (the tree a student
 # has when lab N is done). In each function of S that holds a lab N stub, the
 # lines that differ from the same function of R (common first and last lines
 # taken off) are the stub, and R's lines in their place are the solution.
