@@ -168,7 +168,8 @@ PAPER ?= a4
 $(B)/book.paper: FORCE
 	@mkdir -p $(B) && echo '$(PAPER)' | cpif $@
 book: $(B)/book.pdf
-$(B)/book.pdf: $(CHAPTERS) $(wildcard book/*.tex book/*.sty) tools/book.sh tools/nw-underscore $(B)/book.paper
+$(B)/book.pdf: $(CHAPTERS) $(wildcard book/*.tex book/*.sty) tools/book.sh tools/nw-underscore $(B)/book.paper \
+              $(wildcard $(B)/bench.json)
 	@PAPER='$(PAPER)' tools/book.sh $(CHAPTERS)
 
 # --- Labs ---------------------------------------------------------------------

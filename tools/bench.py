@@ -13,10 +13,14 @@ counts, and whether the repeated runs agreed to the last digit. Exit status
 reported, not judged.
 """
 import argparse
+import json
 import os
 import re
+import signal
 import subprocess
 import sys
+import threading
+import time
 
 TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 GUEST = "build/guests/bench.bin"
@@ -71,10 +75,93 @@ def one_run(path, bootargs):
     return int(head.group(1)), values, exits.group(1)
 
 
+# --- What a boot costs ---------------------------------------------------------
+# Linux's /init (guests/linux/init.c) prints the hart's instret counter as its
+# first act: every instruction retired since reset, in M, HS, VS and VU-mode.
+# sleep=off makes idle time (wfi) jump to the next timer deadline at once,
+# instead of following the host's clock: without it a boot that idles differs
+# by a few dozen instructions from run to run.  instret never counts idle time.
+BOOT_ICOUNT = "-icount shift=0,sleep=off"
+LINUX = "build/linux/Image"
+NATIVE_LINUX = ("qemu-system-riscv64 -machine virt -cpu rv64 -smp 1 -m 128M -nographic "
+                "-bios default -kernel %s %s" % (LINUX, BOOT_ICOUNT))
+RVH_LINUX = ("make -s --no-print-directory qemu GUEST=%s QEMU_EXTRA='%s'" % (LINUX, BOOT_ICOUNT))
+INSTRET_LINE = re.compile(r"^rvh-init: instret (\d+)$", re.M)
+# What ends a boot that will never reach the line: a panic (pid 1 killed by
+# SIGILL, exit code 4, if the guest may not read instret in user mode).
+BOOT_FAILED = re.compile(r"Kernel panic|rvh: panic|unexpected trap in the hypervisor")
+
+
+def watch(cmd, timeout, stop):
+    """Run cmd; kill it (its whole process group) when its output matches the
+    regular expression stop, or after timeout seconds. Returns the output."""
+    p = subprocess.Popen(cmd, shell=True, cwd=TOP, env=clean_env(), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    chunks = []
+    reader = threading.Thread(target=lambda: [chunks.append(b) for b in
+                                              iter(lambda: p.stdout.read1(4096), b"")])
+    reader.start()
+    text = lambda: re.sub(r"\r+\n", "\n", b"".join(chunks).decode(errors="replace"))
+    deadline = time.time() + timeout
+    while p.poll() is None and time.time() < deadline and not stop.search(text()):
+        time.sleep(0.2)
+    if p.poll() is None:
+        os.killpg(p.pid, signal.SIGKILL)
+        p.wait()
+    reader.join()
+    return text()
+
+
+def linux_boot(where, cmd):
+    """Boot Linux to /init once; return (instructions, exits or None), or
+    raise BootFailed with the reason."""
+    out = watch(cmd, 300, BOOT_FAILED)
+    m = INSTRET_LINE.search(out)
+    if not m:
+        why = ("user mode may not read instret (the guest's scounteren.IR is clear)"
+               if "instret unreadable" in out else "no 'rvh-init: instret' line")
+        sys.stderr.write(out[-2000:])
+        raise BootFailed("linux-boot (%s): %s" % (where, why))
+    exits = EXITS_LINE.search(out)
+    return int(m.group(1)), exits.group(1) if exits else None
+
+
+class BootFailed(Exception):
+    pass
+
+
+def boots(runs):
+    """The boot rows: {name: (native, rvh, exits)}, and whether the runs agreed.
+    A guest that cannot be built or booted leaves its row out, with a note."""
+    rows, same, notes = {}, True, []
+    status, out = sh("make -s --no-print-directory linux", timeout=3600)
+    if status != 0:
+        notes.append("linux-boot: not measured, make linux failed: %s" % out.strip().splitlines()[-1:])
+        return rows, same, notes
+    try:
+        native = [linux_boot("native", NATIVE_LINUX) for _ in range(runs)]
+        rvh = [linux_boot("RVH", RVH_LINUX) for _ in range(runs)]
+    except BootFailed as e:
+        notes.append("%s: not measured" % e)
+        return rows, same, notes
+    same = all(r[0] == native[0][0] for r in native) and all(r[0] == rvh[0][0] for r in rvh)
+    if not same:
+        notes.append("linux-boot: the runs differ: native %s, RVH %s"
+                     % ([r[0] for r in native], [r[0] for r in rvh]))
+    rows["linux-boot"] = (native[0][0], rvh[0][0], rvh[0][1])
+    return rows, same, notes
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=2, help="runs per path (default 2)")
+    ap.add_argument("--tex", nargs=2, metavar=("JSON", "TEX"),
+                    help="only write the book's figures TEX from JSON (no QEMU)")
     args = ap.parse_args()
+    if args.tex:
+        with open(args.tex[0]) as f:
+            write_tex(json.load(f), args.tex[1])
+        return 0
     status, out = sh("make -s --no-print-directory build %s" % GUEST, timeout=600)
     if status != 0:
         sys.stderr.write(out)
@@ -89,6 +176,9 @@ def main():
         same = same and all(r[:2] == runs[0][:2] for r in runs[1:])
         results[path] = runs[0]
 
+    boot_rows, boot_same, boot_notes = boots(max(1, args.runs))
+    same = same and boot_same
+
     n = results["sstc"][0]
     print("RVH exit costs: instructions per operation, QEMU -icount shift=0")
     print("(1 instruction = 1 ns; rdtime at 10 MHz = 100 instructions per tick;")
@@ -101,16 +191,32 @@ def main():
     print()
     for p, _ in PATHS:
         print("exits (%s): %s" % (p, results[p][2]))
+    print()
+    print("What a boot costs: instructions from reset, QEMU %s" % BOOT_ICOUNT)
+    print("%-11s %-30s %12s %12s %7s" % ("guest", "to", "native", "RVH", "RVH/nat"))
+    for name, (nat, rvh, _) in sorted(boot_rows.items()):
+        print("%-11s %-30s %12d %12d %7.2f" % (name, BOOT_WHAT[name], nat, rvh, rvh / nat))
+    for name, (_, _, exits) in sorted(boot_rows.items()):
+        print("exits (%s, RVH): %s" % (name, exits))
+    for note in boot_notes:
+        print(note)
     print("repeatable: %s (%d runs per path)" %
           ("yes, identical" if same else "NO, the runs differ", max(1, args.runs)))
-    write_json(results, same)
+    figures = write_json(results, boot_rows, same)
+    # The committed copy of the book's figures is rewritten only by a complete
+    # and repeatable run, never with holes in it.
+    if same and boot_rows:
+        write_tex(figures, os.path.join(TOP, "book", "bench-figures.tex"))
+        print("book figures: book/bench-figures.tex")
     return 0 if same else 1
 
 
-def write_json(results, same):
+BOOT_WHAT = {"linux-boot": "Linux 6.1 to /init"}
+
+
+def write_json(results, boot_rows, same):
     """build/bench.json: one key per figure, named with its unit, for the book
     and for anyone who wants to compare runs."""
-    import json
     figures = {"iterations": results["sstc"][0], "repeatable": same}
     for path, _ in PATHS:
         for case, value in results[path][1].items():
@@ -118,11 +224,67 @@ def write_json(results, same):
                 key = "%s_%s_instructions" % (case.replace("-", "_"), path)
                 figures[key] = float(value)
         figures["exits_%s" % path] = results[path][2]
-    out = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-                       "build", "bench.json")
+    for name, (nat, rvh, exits) in boot_rows.items():
+        key = name.replace("-", "_")
+        figures["%s_instructions_native" % key] = nat
+        figures["%s_instructions_rvh" % key] = rvh
+        figures["%s_ratio" % key] = round(rvh / nat, 3)
+        figures["%s_exits_rvh" % key] = exits
+    out = os.path.join(TOP, "build", "bench.json")
     with open(out, "w") as f:
         json.dump(figures, f, indent=2, sort_keys=True)
     print("figures: %s" % os.path.relpath(out))
+    return figures
+
+
+# --- The book's figures ---------------------------------------------------------
+# tools/book.sh calls "bench.py --tex IN OUT" when build/bench.json exists, so the
+# book shows the last make bench; otherwise the committed book/bench-figures.tex,
+# which make bench rewrites, is used.  No QEMU runs for the book.
+TEX_CASES = ["sbi-base", "set-timer", "hypercall", "mmio-write", "mmio-read"]
+TEX_HEAD = "% Generated by tools/bench.py from build/bench.json: do not edit.\n"
+
+
+def write_tex(figures, out):
+    """Macros for the numbers the text quotes, and the pgfplots charts."""
+    lines = [TEX_HEAD]
+    def macro(name, value):
+        lines.append("\\def\\%s{%s}\n" % (name, value))
+    def big(n):
+        return "{,}".join(re.findall(r"\d{1,3}(?=(?:\d{3})*$)", str(n)))
+    for case in TEX_CASES:
+        key = "%s_sstc_instructions" % case.replace("-", "_")
+        macro("bench" + case.replace("-", "").title().replace("Sbi", "Sbi"), figures.get(key, "?"))
+    nat = figures.get("linux_boot_instructions_native")
+    rvh = figures.get("linux_boot_instructions_rvh")
+    macro("benchLinuxNative", big(nat) if nat else "?")
+    macro("benchLinuxRvh", big(rvh) if rvh else "?")
+    macro("benchLinuxRatio", "%.2f" % (rvh / nat) if nat and rvh else "?")
+    # One chart: what each exit costs on the Sstc path.
+    coords = " ".join("(%s,{%s})" % (figures.get("%s_sstc_instructions" % c.replace("-", "_"), 0), c)
+                      for c in TEX_CASES)
+    lines.append("\\def\\benchExitChart{\\begin{tikzpicture}\n"
+                 "\\begin{axis}[xbar, width=0.8\\textwidth, height=5.5cm, xmin=0,\n"
+                 "  xlabel={instructions per operation (Sstc path)}, symbolic y coords={%s},\n"
+                 "  ytick=data, yticklabel style={font=\\ttfamily\\small},\n"
+                 "  nodes near coords, nodes near coords align=horizontal,\n"
+                 "  enlarge x limits={upper,value=0.15}]\n"
+                 "\\addplot[fill=black!30] coordinates {%s};\n"
+                 "\\end{axis}\\end{tikzpicture}}\n" % (",".join(TEX_CASES), coords))
+    # The other: Linux's boot, natively and under RVH, in millions.
+    if nat and rvh:
+        lines.append("\\def\\benchBootChart{\\begin{tikzpicture}\n"
+                     "\\begin{axis}[xbar, width=0.8\\textwidth, height=3.5cm, xmin=0,\n"
+                     "  xlabel={millions of instructions from reset to /init},\n"
+                     "  symbolic y coords={on RVH,on OpenSBI}, ytick=data,\n"
+                     "  nodes near coords, nodes near coords align=horizontal,\n"
+                     "  enlarge x limits={upper,value=0.15}, enlarge y limits=0.6]\n"
+                     "\\addplot[fill=black!30] coordinates {(%.1f,{on OpenSBI}) (%.1f,{on RVH})};\n"
+                     "\\end{axis}\\end{tikzpicture}}\n" % (nat / 1e6, rvh / 1e6))
+    else:
+        lines.append("\\def\\benchBootChart{(no boot figures: run make bench)}\n")
+    with open(out, "w") as f:
+        f.write("".join(lines))
 
 
 if __name__ == "__main__":

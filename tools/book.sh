@@ -17,6 +17,12 @@ if ! grep -q '\\nwfilename' "$out/body.tex"; then
     echo "book: noweave produced no chapters"; exit 1
 fi
 cp book/*.tex "$out/"
+# The performance chapter's numbers and charts: from the last make bench if
+# there was one (tools/bench.py writes them, without running QEMU), else the
+# committed book/bench-figures.tex.
+if [ -f build/bench.json ] && grep -q linux_boot_instructions_rvh build/bench.json; then
+    python3 tools/bench.py --tex build/bench.json "$out/bench-figures.tex"
+fi
 printf '\\def\\rvhpaper{%s}\n' "$paper_opt" > "$out/paper.tex"
 cd "$out"
 export TEXINPUTS=".:../../book:"
