@@ -50,6 +50,24 @@ hext_probe_trap:
 hart_stacks:
     .space  RVH_MAX_HARTS * RVH_STACK_SIZE
     .text
+    .globl page_zero_cbo
+page_zero_cbo:                      /* void page_zero_cbo(uintptr_t a0, size_t a1) */
+        add     a1, a1, a0
+1:      .insn   i 0x0f, 2, x0, a0, 4            /* cbo.zero (a0) */
+        addi    a0, a0, 64
+        bltu    a0, a1, 1b
+        ret
+
+    .globl hext_probe_cbo_zero
+hext_probe_cbo_zero:                /* int hext_probe_cbo_zero(uintptr_t a0) */
+        la      t0, hext_probe_trap
+        csrrw   t1, stvec, t0
+        mv      t2, a0
+        li      a0, 1               /* assume it works; the trap says 0 */
+        .insn   i 0x0f, 2, x0, t2, 4            /* cbo.zero (t2) */
+        csrw    stvec, t1
+        ret
+    .text
     .globl _secondary_start
 _secondary_start:                   /* from SBI hart_start: a0 = hart id */
         csrw    sie, zero

@@ -106,11 +106,22 @@ size_t page_free_count(const struct page_pool *p)
 {
     return p->nfree;
 }
+static void (*zero_fast)(uintptr_t pa, size_t bytes);
+
 void page_zero(uintptr_t pa, size_t bytes)
 {
+    if (zero_fast) {
+        zero_fast(pa, bytes);
+        return;
+    }
     uint64_t *p = (uint64_t *)pa, *end = (uint64_t *)(pa + bytes);
     for (; p < end; p += 8) {
         p[0] = 0; p[1] = 0; p[2] = 0; p[3] = 0;
         p[4] = 0; p[5] = 0; p[6] = 0; p[7] = 0;
     }
+}
+
+void page_zero_with(void (*fn)(uintptr_t pa, size_t bytes))
+{
+    zero_fast = fn;
 }

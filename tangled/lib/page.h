@@ -34,5 +34,6 @@ int page_free(struct page_pool *p, uintptr_t pa, size_t npages);
 
 size_t page_free_count(const struct page_pool *p);
 void page_zero(uintptr_t pa, size_t bytes);     /* pa and bytes: whole pages */
+void page_zero_with(void (*fn)(uintptr_t pa, size_t bytes));
 
 #endif

@@ -75,6 +75,7 @@ int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_ha
     cfg->isa = fdt_prop_string(&f, cpu, "riscv,isa");
     if (!cfg->isa)
         return -EINVAL;
+    fdt_prop_u32(&f, cpu, "riscv,cboz-block-size", &cfg->cboz_block);
     return bootcfg_options(cfg);
 }
 

@@ -8,6 +8,8 @@
 #include "vmm/sched.h"
 #include "vmm/vm.h"
 #include "vmm/vmm.h"
+void page_zero_cbo(uintptr_t pa, size_t bytes);     /* asm/boot.S */
+int hext_probe_cbo_zero(uintptr_t pa);
 #include <string.h>
 #include "lib/console.h"
 #include "lib/cpio.h"
@@ -104,6 +106,13 @@ noreturn void vmm_main(unsigned long hartid, unsigned long dtb)
     if (bootcfg_read(&boot, (const void *)dtb, hartid) < 0)
         panic("cannot read the boot configuration from the device tree at 0x%lx", dtb);
     init_host_pages(dtb);
+    if (strstr(boot.isa, "_zicboz") && boot.cboz_block == 64) {
+        uintptr_t scratch = page_alloc(&host_pages, 1, 1);
+        if (scratch && hext_probe_cbo_zero(scratch))
+            page_zero_with(page_zero_cbo);
+        if (scratch)
+            page_free(&host_pages, scratch, 1);
+    }
     timer_init_hart();
     sched_init(hartid, boot.timebase);
     vmm_seal_image();
