@@ -383,9 +383,11 @@ def case_uboot_linux(log):
     console's input and powers off when told."""
     must("make -s --no-print-directory linux", log, timeout=1200)
     guests = UBOOT + ":vcpus=1 build/linux/Image:vcpus=1"
-    out = interactive(log, "", [(r"^vm0\| Hit any key to stop autoboot", "\n"),
+    # A line of one VM may be cut in two when the host holds up QEMU for a
+    # moment (the console prints a line that stops growing): match loosely.
+    out = interactive(log, "", [(r"Hit any key", "\n"),
                                 (r"^vm1\| rvh-init: powering off", ""),
-                                (r"^vmm: vm1: shutdown", "\x1d1"),
+                                (r"^vmm: vm1: hypercall echo", "\x1d1"),
                                 (r"^vmm: vm1 has ended; console input stays with vm0$", "version\n"),
                                 (r"^vm0\| GNU ld", "poweroff\n")],
                       timeout=150, smp=2, guests=guests)
@@ -400,7 +402,7 @@ def case_console_focus(log):
     """Two U-Boots: input goes to vm0 until Ctrl-] 1 moves it to vm1; when vm1
     powers off, the focus returns to vm0 by itself."""
     guests = UBOOT + ":vcpus=1 " + UBOOT + ":vcpus=1"
-    out = interactive(log, "", [(r"^vm1\| Hit any key to stop autoboot", "\n"),
+    out = interactive(log, "", [(r"^vm1\| Hit any key", "\n"),
                                 (r"^vm0\| => ", "\x1d1"),
                                 (r"^vmm: console input goes to vm1$", "\n"),
                                 (r"^vm1\| => ", "version\n"),

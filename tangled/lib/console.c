@@ -41,7 +41,7 @@ FILE *const stderr = &console_file;
 
 static struct spinlock guest_lock;
 static unsigned nr_guests, focus;
-static struct { char buf[CONSOLE_LINE]; unsigned len, len_at_tick; }
+static struct { char buf[CONSOLE_LINE]; unsigned len, len_at_tick, still; }
     guest_line[CONSOLE_MAX_GUESTS + 1];
 static bool gone[CONSOLE_MAX_GUESTS];
 static int last_guest = -1;                 /* whose bytes the console shows last */
@@ -87,7 +87,9 @@ void console_guest_flush(void)
         return;
     spin_lock(&guest_lock);
     for (unsigned vm = 0; vm <= CONSOLE_HOST; vm++) {
-        if (guest_line[vm].len == guest_line[vm].len_at_tick)
+        bool still = guest_line[vm].len == guest_line[vm].len_at_tick;
+        guest_line[vm].still = still ? guest_line[vm].still + 1 : 0;
+        if (guest_line[vm].still >= 2)
             print_guest_line(vm);
         guest_line[vm].len_at_tick = guest_line[vm].len;
     }

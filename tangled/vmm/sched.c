@@ -218,10 +218,10 @@ static void sched_try_finish(struct vm *vm)
         return;
     if (state == VM_REBOOTING && sched_reboot(vm))
         return;
+    console_guest_gone(vm->id);
     vm_print_stats(vm);
     vm_destroy(vm);
     __atomic_store_n(&vm->state, VM_GONE, __ATOMIC_SEQ_CST);
-    console_guest_gone(vm->id);
     any_failed |= !vm->ok;
     if (__atomic_sub_fetch(&live_vms, 1, __ATOMIC_SEQ_CST) == 0) {
         printf("vmm: all VMs stopped\n");
