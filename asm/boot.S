@@ -5,6 +5,7 @@
     .globl _start
 _start:
         csrw    sie, zero
+        csrw    sscratch, zero
         la      t0, hyp_trap_vector
         csrw    stvec, t0
         li      t0, RVH_MAX_HARTS
@@ -71,6 +72,7 @@ hext_probe_cbo_zero:                /* int hext_probe_cbo_zero(uintptr_t a0) */
     .globl _secondary_start
 _secondary_start:                   /* from SBI hart_start: a0 = hart id */
         csrw    sie, zero
+        csrw    sscratch, zero
         la      t0, hyp_trap_vector
         csrw    stvec, t0
         addi    t0, a0, 1

@@ -130,26 +130,117 @@ class BootFailed(Exception):
     pass
 
 
+# --- U-Boot to its prompt --------------------------------------------------------
+# U-Boot has no /init to print instret, and typed input cannot be timed, so
+# the bench stops the machine with gdb at the instruction after U-Boot's
+# printf("Hit any key to stop autoboot: ..."), and reads instret there.
+# Debian's U-Boot is stripped, so the address is found in the binary: the
+# auipc/addi pair that makes the string's address, and the call after it.
+# U-Boot then runs relocated to the top of RAM: board_init_f's reserve_uboot
+# (common/board_f.c) puts it at (RAM end - size with .bss) & ~4095, which is
+# the same natively and under RVH when both have 128 MiB at 0x80000000.
+UBOOT_BIN = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
+UBOOT_ELF = "/usr/lib/u-boot/qemu-riscv64_smode/uboot.elf"
+UBOOT_PROMPT = b"Hit any key to stop autoboot"
+UBOOT_RAM = (0x80000000, 128 << 20)
+NATIVE_UBOOT = ("qemu-system-riscv64 -machine virt -cpu rv64 -smp 1 -m 128M -nographic "
+                "-bios default -kernel %s %s" % (UBOOT_BIN, BOOT_ICOUNT))
+RVH_UBOOT = ("make -s --no-print-directory qemu GUEST=%s QEMU_EXTRA='%s %%s'"
+             % (UBOOT_BIN, BOOT_ICOUNT))
+
+
+def uboot_prompt_pc():
+    """The relocated address of the instruction after the prompt's printf."""
+    sections = subprocess.run(["riscv64-unknown-elf-readelf", "-S", "-W", UBOOT_ELF],
+                              capture_output=True, text=True, check=True).stdout
+    addr = {}
+    for m in re.finditer(r"\]\s+(\S+)\s+\S+\s+([0-9a-f]{16})\s+[0-9a-f]+\s+([0-9a-f]+)", sections):
+        addr[m.group(1)] = (int(m.group(2), 16), int(m.group(3), 16))
+    load = addr[".text"][0]
+    mon_len = addr[".bss"][0] + addr[".bss"][1] - load
+    with open(UBOOT_BIN, "rb") as f:
+        string = load + f.read().index(UBOOT_PROMPT)
+    dis = subprocess.run(["riscv64-unknown-elf-objdump", "-D", "-b", "binary", "-m", "riscv:rv64",
+                          "--adjust-vma=0x%x" % load, "-M", "no-aliases", UBOOT_BIN],
+                         capture_output=True, text=True, check=True).stdout
+    insn = re.compile(r"^\s*([0-9a-f]+):\s+[0-9a-f]+\s+(\S+)\s*([^#\n]*)", re.M)
+    auipc, found = {}, None
+    for m in insn.finditer(dis):
+        pc, op, args = int(m.group(1), 16), m.group(2), [a.strip() for a in m.group(3).split(",")]
+        if found is not None and op == "jal":
+            call = pc
+            break
+        if op == "auipc":
+            auipc[args[0]] = pc + (int(args[1], 0) << 12)
+        elif op == "addi" and len(args) == 3 and args[1] in auipc and \
+                (auipc[args[1]] + int(args[2], 0)) & (2**64 - 1) == string:
+            found = pc
+    else:
+        raise BootFailed("uboot-boot: the prompt's printf is not in %s" % UBOOT_BIN)
+    reloc = (UBOOT_RAM[0] + UBOOT_RAM[1] - mon_len) & ~0xfff
+    return call + 4 + reloc - load
+
+
+def free_port():
+    import socket
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def uboot_boot(where, cmd, pc):
+    """Boot U-Boot, stopped by gdb at its prompt; return (instructions, None)."""
+    port = free_port()
+    cmd = cmd % ("-S -gdb tcp:127.0.0.1:%d" % port)
+    p = subprocess.Popen(cmd, shell=True, cwd=TOP, env=clean_env(), stdin=subprocess.DEVNULL,
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        time.sleep(1)
+        g = subprocess.run(["gdb-multiarch", "-nx", "-batch", "-ex", "set architecture riscv:rv64",
+                            "-ex", "target remote 127.0.0.1:%d" % port,
+                            "-ex", "hbreak *0x%x" % pc, "-ex", "continue",
+                            "-ex", "printf \"pc %lx instret %lu\\n\", $pc, $instret"],
+                           capture_output=True, text=True, timeout=300)
+    finally:
+        os.killpg(p.pid, signal.SIGKILL)
+        out = p.communicate()[0].decode(errors="replace")
+    m = re.search(r"^pc ([0-9a-f]+) instret (\d+)$", g.stdout, re.M)
+    if not m or int(m.group(1), 16) != pc or "Hit any key" not in out:
+        sys.stderr.write(out[-2000:] + g.stdout[-1000:] + g.stderr[-1000:])
+        raise BootFailed("uboot-boot (%s): gdb did not stop at the prompt (0x%x)" % (where, pc))
+    return int(m.group(2)), None
+
+
 def boots(runs):
     """The boot rows: {name: (native, rvh, exits)}, and whether the runs agreed.
     A guest that cannot be built or booted leaves its row out, with a note."""
     rows, same, notes = {}, True, []
+    for name, measure in (("linux-boot", measure_linux), ("uboot-boot", measure_uboot)):
+        try:
+            native, rvh = measure(runs)
+        except (BootFailed, subprocess.SubprocessError, OSError, KeyError, ValueError) as e:
+            notes.append("%s: not measured: %s" % (name, e))
+            continue
+        if any(r[0] != native[0][0] for r in native) or any(r[0] != rvh[0][0] for r in rvh):
+            same = False
+            notes.append("%s: the runs differ: native %s, RVH %s"
+                         % (name, [r[0] for r in native], [r[0] for r in rvh]))
+        rows[name] = (native[0][0], rvh[0][0], rvh[0][1])
+    return rows, same, notes
+
+
+def measure_linux(runs):
     status, out = sh("make -s --no-print-directory linux", timeout=3600)
     if status != 0:
-        notes.append("linux-boot: not measured, make linux failed: %s" % out.strip().splitlines()[-1:])
-        return rows, same, notes
-    try:
-        native = [linux_boot("native", NATIVE_LINUX) for _ in range(runs)]
-        rvh = [linux_boot("RVH", RVH_LINUX) for _ in range(runs)]
-    except BootFailed as e:
-        notes.append("%s: not measured" % e)
-        return rows, same, notes
-    same = all(r[0] == native[0][0] for r in native) and all(r[0] == rvh[0][0] for r in rvh)
-    if not same:
-        notes.append("linux-boot: the runs differ: native %s, RVH %s"
-                     % ([r[0] for r in native], [r[0] for r in rvh]))
-    rows["linux-boot"] = (native[0][0], rvh[0][0], rvh[0][1])
-    return rows, same, notes
+        raise BootFailed("make linux failed: %s" % out.strip().splitlines()[-1:])
+    return ([linux_boot("native", NATIVE_LINUX) for _ in range(runs)],
+            [linux_boot("RVH", RVH_LINUX) for _ in range(runs)])
+
+
+def measure_uboot(runs):
+    pc = uboot_prompt_pc()
+    return ([uboot_boot("native", NATIVE_UBOOT + " %s", pc) for _ in range(runs)],
+            [uboot_boot("RVH", RVH_UBOOT, pc) for _ in range(runs)])
 
 
 def main():
@@ -197,7 +288,8 @@ def main():
     for name, (nat, rvh, _) in sorted(boot_rows.items()):
         print("%-11s %-30s %12d %12d %7.2f" % (name, BOOT_WHAT[name], nat, rvh, rvh / nat))
     for name, (_, _, exits) in sorted(boot_rows.items()):
-        print("exits (%s, RVH): %s" % (name, exits))
+        if exits:
+            print("exits (%s, RVH): %s" % (name, exits))
     for note in boot_notes:
         print(note)
     print("repeatable: %s (%d runs per path)" %
@@ -211,7 +303,7 @@ def main():
     return 0 if same else 1
 
 
-BOOT_WHAT = {"linux-boot": "Linux 6.1 to /init"}
+BOOT_WHAT = {"linux-boot": "Linux 6.1 to /init", "uboot-boot": "U-Boot to its prompt"}
 
 
 def write_json(results, boot_rows, same):

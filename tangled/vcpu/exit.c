@@ -114,18 +114,15 @@ static bool host_interrupt(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned l
     }
     return vcpu_fail(vcpu, exit, "unexpected host interrupt while the guest ran");
 }
-
-bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
+static __attribute__((noinline))
+bool other_exit(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned long scause)
 {
-    unsigned long scause = vcpu->regs.trap.scause;
     enum vcpu_exit_kind kind = exit_kind(scause);
     if (kind != VCPU_KIND_TIMER)
         vcpu->exits_by_kind[kind]++;
     if (scause & SCAUSE_INTERRUPT)
         return host_interrupt(vcpu, exit, scause & ~SCAUSE_INTERRUPT);
     switch (scause) {
-    case EXC_ECALL_VS:
-        return vcpu_sbi_call(vcpu, exit);
     case EXC_INST_GUEST_PAGE_FAULT:
     case EXC_LOAD_GUEST_PAGE_FAULT:
     case EXC_STORE_GUEST_PAGE_FAULT:
@@ -149,6 +146,18 @@ bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
     default:
         return vcpu_fail(vcpu, exit, "unexpected exception from the guest");
     }
+}
+
+bool vcpu_handle_exit(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+    unsigned long scause = vcpu->regs.trap.scause;
+    if (scause == EXC_ECALL_VS) {
+        enum vcpu_exit_kind kind = exit_kind(scause);
+        if (kind != VCPU_KIND_TIMER)
+            vcpu->exits_by_kind[kind]++;
+        return vcpu_sbi_call(vcpu, exit);
+    }
+    return other_exit(vcpu, exit, scause);
 }
 int vcpu_mmio_complete(struct vcpu *vcpu, uint64_t value)
 {

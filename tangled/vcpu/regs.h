@@ -6,39 +6,29 @@
 #define VCPU_HOST_X(n)          (256 + (n) * 8)
 #define VCPU_GUEST_SSTATUS      512
 #define VCPU_GUEST_HSTATUS      520
-#define VCPU_GUEST_SCOUNTEREN   528
-#define VCPU_GUEST_SEPC         536
-#define VCPU_HOST_SSTATUS       544
-#define VCPU_HOST_HSTATUS       552
-#define VCPU_HOST_SCOUNTEREN    560
-#define VCPU_HOST_STVEC         568
-#define VCPU_HOST_SSCRATCH      576
-#define VCPU_TRAP_SCAUSE        584
-#define VCPU_TRAP_STVAL         592
-#define VCPU_TRAP_HTVAL         600
-#define VCPU_TRAP_HTINST        608
+#define VCPU_GUEST_SEPC         528
+#define VCPU_TRAP_SCAUSE        536
+#define VCPU_TRAP_STVAL         544
+#define VCPU_TRAP_HTVAL         552
+#define VCPU_TRAP_HTINST        560
 
 #ifndef __ASSEMBLER__
 #include <stddef.h>
-struct vcpu_guest_csrs {        /* swapped with the hart's on entry and exit */
-    unsigned long sstatus, hstatus, scounteren, sepc;
+struct vcpu_guest_csrs {        /* written on entry, read back at exit */
+    unsigned long sstatus, hstatus, sepc;
 };
-struct vcpu_host_csrs {         /* the hypervisor's, kept while the guest runs */
-    unsigned long sstatus, hstatus, scounteren, stvec, sscratch;
-};
-struct vcpu_trap_csrs {         /* why the guest left: read at every exit */
+struct vcpu_trap_csrs {         /* why the guest left: read at the exit */
     unsigned long scause, stval, htval, htinst;
 };
 struct vcpu_vs_csrs {           /* the guest's own supervisor state */
     unsigned long vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp;
-    unsigned long hvip, htimedelta, vstimecmp;
+    unsigned long hvip, htimedelta, vstimecmp, scounteren;
 };
 
 struct vcpu_regs {
     unsigned long guest_x[32];
     unsigned long host_x[32];
     struct vcpu_guest_csrs guest;
-    struct vcpu_host_csrs host;
     struct vcpu_trap_csrs trap;
     struct vcpu_vs_csrs vs;
 };
@@ -48,13 +38,7 @@ VCPU_CHECK(VCPU_GUEST_X(0), guest_x);
 VCPU_CHECK(VCPU_HOST_X(0), host_x);
 VCPU_CHECK(VCPU_GUEST_SSTATUS, guest.sstatus);
 VCPU_CHECK(VCPU_GUEST_HSTATUS, guest.hstatus);
-VCPU_CHECK(VCPU_GUEST_SCOUNTEREN, guest.scounteren);
 VCPU_CHECK(VCPU_GUEST_SEPC, guest.sepc);
-VCPU_CHECK(VCPU_HOST_SSTATUS, host.sstatus);
-VCPU_CHECK(VCPU_HOST_HSTATUS, host.hstatus);
-VCPU_CHECK(VCPU_HOST_SCOUNTEREN, host.scounteren);
-VCPU_CHECK(VCPU_HOST_STVEC, host.stvec);
-VCPU_CHECK(VCPU_HOST_SSCRATCH, host.sscratch);
 VCPU_CHECK(VCPU_TRAP_SCAUSE, trap.scause);
 VCPU_CHECK(VCPU_TRAP_STVAL, trap.stval);
 VCPU_CHECK(VCPU_TRAP_HTVAL, trap.htval);

@@ -9,6 +9,7 @@
 #include "vcpu/vcpu.h"
 
 void _run_guest(struct vcpu_regs *regs);        /* asm/switch.S */
+bool vcpu_guest_trapped(struct vcpu_regs *regs);        /* called by it */
 
 static void vcpu_load(struct vcpu *vcpu)
 {
@@ -21,6 +22,7 @@ static void vcpu_load(struct vcpu *vcpu)
     csr_write(vscause, vs->vscause);
     csr_write(vstval, vs->vstval);
     csr_write(vsatp, vs->vsatp);
+    csr_write(scounteren, vs->scounteren);
     csr_write(hvip, vs->hvip);
     csr_write(htimedelta, vs->htimedelta);
     csr_write(henvcfg, vcpu->sstc ? HENVCFG_STCE : 0);
@@ -46,6 +48,7 @@ void vcpu_put(struct vcpu *vcpu)
     vs->vscause = csr_read(vscause);
     vs->vstval = csr_read(vstval);
     vs->vsatp = csr_read(vsatp);
+    vs->scounteren = csr_read(scounteren);
     vs->hvip = csr_read(hvip);
     if (vcpu->sstc)
         vcpu->regs.vs.vstimecmp = csr_read(CSR_VSTIMECMP);
@@ -69,12 +72,18 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
         vcpu_take_posted(vcpu);
     if (__atomic_load_n(&vcpu->requests, __ATOMIC_RELAXED))
         vcpu_take_requests(vcpu);
-    do {
-        _run_guest(&vcpu->regs);
-        vcpu->exits++;
-    } while (!vcpu_handle_exit(vcpu, exit));
+    vcpu->exit = exit;
+    _run_guest(&vcpu->regs);
     vcpu->state = VCPU_READY;
     return 0;
+}
+_Static_assert(offsetof(struct vcpu, regs) == 0, "the block starts the vCPU");
+
+bool vcpu_guest_trapped(struct vcpu_regs *regs)
+{
+    struct vcpu *vcpu = (struct vcpu *)regs;
+    vcpu->exits++;
+    return vcpu_handle_exit(vcpu, vcpu->exit);
 }
 static bool vs_irq(unsigned irq)
 {

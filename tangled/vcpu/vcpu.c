@@ -30,7 +30,7 @@ int vcpu_setup(struct vcpu *vcpu)
         return -EPERM;
     vcpu->regs.guest.sstatus = SSTATUS_SPP | SSTATUS_FS_INITIAL;
     vcpu->regs.guest.hstatus = HSTATUS_SPV | HSTATUS_SPVP | HSTATUS_VSXL_64;
-    vcpu->regs.guest.scounteren = 0x7;      /* CY | TM | IR, as OpenSBI gives S-mode */
+    vcpu->regs.vs.scounteren = 0x7;         /* CY | TM | IR, as OpenSBI gives S-mode */
     vcpu->setup_done = true;
     become_ready_if_complete(vcpu);
     return 0;

@@ -33,6 +33,7 @@ struct vcpu {
     bool loaded;
     unsigned long hgatp;        /* G-stage root, mode and VMID (chapter 3) */
     unsigned long exits;            /* traps from the guest into HS-mode */
+    struct vcpu_exit *exit;         /* where vcpu_run wants the exit reported */
     unsigned long sbi_eid;          /* extension id of the last SBI call */
     const struct vcpu_sbi_ext *sbi_ext;     /* and the extension that served it */
     uint64_t timer_deadline;        /* SBI set_timer: when VSTIP is due; ~0 = never */
