@@ -35,6 +35,7 @@ static void sched_tick(struct hart_sched *s);
 static struct vm_cpu *sched_pick(struct hart_sched *s);
 static bool sched_claim(struct hart_sched *s, struct vm_cpu *d);
 static bool sched_runnable(struct hart_sched *s, struct vm_cpu *c);
+static bool sched_wakes(struct hart_sched *s, struct vm_cpu *c, int hsm);
 static bool sched_start_vcpu(struct hart_sched *s, struct vm_cpu *c);
 static void sched_unload(struct hart_sched *s);
 static void sched_idle(struct hart_sched *s);
@@ -153,13 +154,18 @@ static void sched_unload(struct hart_sched *s)
     s->current = NULL;
     __atomic_store_n(&c->on_cpu, false, __ATOMIC_SEQ_CST);
 }
-static bool sched_runnable(struct hart_sched *s, struct vm_cpu *c)
+static inline bool sched_runnable(struct hart_sched *s, struct vm_cpu *c)
 {
     if (__atomic_load_n(&c->vm->state, __ATOMIC_SEQ_CST) != VM_RUNNING)
         return false;
     int hsm = __atomic_load_n(&c->hsm, __ATOMIC_ACQUIRE);
     if (hsm == SBI_HSM_STATE_STARTED && !c->waiting)
         return true;                            /* the common case */
+    return sched_wakes(s, c, hsm);
+}
+
+static bool sched_wakes(struct hart_sched *s, struct vm_cpu *c, int hsm)
+{
     if (hsm == SBI_HSM_STATE_START_PENDING)
         return sched_start_vcpu(s, c);
     if (hsm != SBI_HSM_STATE_STARTED && hsm != SBI_HSM_STATE_SUSPENDED)

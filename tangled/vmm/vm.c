@@ -286,6 +286,75 @@ static void vm_wait_fences(struct vm *vm, struct vm_cpu *c)
     }
     c->fence_wait = 0;
 }
+static __attribute__((noinline))
+void vm_serve_exit(struct vm *vm, struct vm_cpu *c, const struct vcpu_exit *exit)
+{
+    struct vcpu *vcpu = &c->vcpu;
+    switch (exit->reason) {
+    case VCPU_EXIT_SYSTEM_DOWN:
+        printf("vmm: vm%u: shutdown (reason: %s) by hart %u after %lu exits\n", vm->id,
+               exit->system.reason == SBI_SRST_REASON_NONE ? "none" : "system failure",
+               vcpu->cfg.vcpu_id, vm_exits(vm));
+        vm_end(vm, VM_ENDING, exit->system.reason == SBI_SRST_REASON_NONE);
+        break;
+    case VCPU_EXIT_SYSTEM_RESET:
+        printf("vmm: vm%u: reboot\n", vm->id);
+        vm_end(vm, VM_REBOOTING, true);
+        break;
+    case VCPU_EXIT_GUEST_PAGE_FAULT:
+        if (exit->page_fault.access == VCPU_ACCESS_FETCH &&
+            vcpu_inject_exception(vcpu, EXC_INST_ACCESS, vcpu->regs.trap.stval) == 0)
+            break;
+        vm_stopped(vm, vcpu, exit->page_fault.access == VCPU_ACCESS_FETCH ? "instruction fetch"
+                             : exit->page_fault.access == VCPU_ACCESS_LOAD ? "load" : "store",
+                   exit);
+        break;
+    case VCPU_EXIT_FAIL:
+        vm_stopped(vm, vcpu, exit->fail.why, exit);
+        break;
+    default:
+        vm_stopped(vm, vcpu, "an exit the monitor does not serve", exit);
+        break;
+    case VCPU_EXIT_MMIO_READ:
+    case VCPU_EXIT_MMIO_WRITE:
+        if (!vm_mmio(vm, vcpu, exit))
+            vm_stopped(vm, vcpu, "the guest cannot take an access fault", exit);
+        break;
+    case VCPU_EXIT_CPU_UP:
+        vcpu_set_sbi_result(vcpu, vm_hart_start(vm, exit), 0);
+        break;
+    case VCPU_EXIT_CPU_DOWN:
+        vm_hart_stop(vm, c);
+        break;
+    case VCPU_EXIT_HART_STATUS:
+        if (exit->hart_status.target >= vm->nr_vcpus)
+            vcpu_set_sbi_result(vcpu, SBI_ERR_INVALID_PARAM, 0);
+        else
+            vcpu_set_sbi_result(vcpu, SBI_SUCCESS, vm->cpu[exit->hart_status.target].hsm);
+        break;
+    case VCPU_EXIT_IDLE:
+        c->waiting = true;
+        if (exit->idle.suspend)
+            __atomic_store_n(&c->hsm, SBI_HSM_STATE_SUSPENDED, __ATOMIC_RELEASE);
+        break;
+    case VCPU_EXIT_SEND_IPI:
+    case VCPU_EXIT_RFENCE: {
+        bool ipi = exit->reason == VCPU_EXIT_SEND_IPI;
+        uint64_t targets;
+        if (hartmask_targets(ipi ? exit->ipi.mask : exit->rfence.mask,
+                             ipi ? exit->ipi.base : exit->rfence.base, vm->nr_vcpus, &targets) < 0) {
+            vcpu_set_sbi_result(vcpu, SBI_ERR_INVALID_PARAM, 0);
+            break;
+        }
+        if (ipi)
+            vm_send_ipi(vm, targets);
+        else
+            vm_remote_fence(vm, c, targets, exit);
+        vcpu_set_sbi_result(vcpu, SBI_SUCCESS, 0);
+        break;
+    }
+    }
+}
 
 void vm_run_vcpu(struct vm *vm, struct vm_cpu *c)
 {
@@ -298,75 +367,12 @@ void vm_run_vcpu(struct vm *vm, struct vm_cpu *c)
         exit.reason = VCPU_EXIT_NOTHING;        /* the VM is over: serve nothing */
     else if (err)
         vm_stopped(vm, vcpu, "the monitor cannot run this vCPU", NULL);
-    switch (err ? VCPU_EXIT_NOTHING : exit.reason) {
-    case VCPU_EXIT_NOTHING:
-        break;
-    case VCPU_EXIT_HYPERCALL:
+    if (err || exit.reason == VCPU_EXIT_NOTHING)
+        ;                                       /* nothing to serve */
+    else if (exit.reason == VCPU_EXIT_HYPERCALL)
         vm_hypercall(vm, vcpu, &exit);
-        break;
-    case VCPU_EXIT_SYSTEM_DOWN:
-        printf("vmm: vm%u: shutdown (reason: %s) by hart %u after %lu exits\n", vm->id,
-               exit.system.reason == SBI_SRST_REASON_NONE ? "none" : "system failure",
-               vcpu->cfg.vcpu_id, vm_exits(vm));
-        vm_end(vm, VM_ENDING, exit.system.reason == SBI_SRST_REASON_NONE);
-        break;
-    case VCPU_EXIT_SYSTEM_RESET:
-        printf("vmm: vm%u: reboot\n", vm->id);
-        vm_end(vm, VM_REBOOTING, true);
-        break;
-    case VCPU_EXIT_GUEST_PAGE_FAULT:
-        if (exit.page_fault.access == VCPU_ACCESS_FETCH &&
-            vcpu_inject_exception(vcpu, EXC_INST_ACCESS, vcpu->regs.trap.stval) == 0)
-            break;
-        vm_stopped(vm, vcpu, exit.page_fault.access == VCPU_ACCESS_FETCH ? "instruction fetch"
-                             : exit.page_fault.access == VCPU_ACCESS_LOAD ? "load" : "store",
-                   &exit);
-        break;
-    case VCPU_EXIT_FAIL:
-        vm_stopped(vm, vcpu, exit.fail.why, &exit);
-        break;
-    default:
-        vm_stopped(vm, vcpu, "an exit the monitor does not serve", &exit);
-        break;
-    case VCPU_EXIT_MMIO_READ:
-    case VCPU_EXIT_MMIO_WRITE:
-        if (!vm_mmio(vm, vcpu, &exit))
-            vm_stopped(vm, vcpu, "the guest cannot take an access fault", &exit);
-        break;
-    case VCPU_EXIT_CPU_UP:
-        vcpu_set_sbi_result(vcpu, vm_hart_start(vm, &exit), 0);
-        break;
-    case VCPU_EXIT_CPU_DOWN:
-        vm_hart_stop(vm, c);
-        break;
-    case VCPU_EXIT_HART_STATUS:
-        if (exit.hart_status.target >= vm->nr_vcpus)
-            vcpu_set_sbi_result(vcpu, SBI_ERR_INVALID_PARAM, 0);
-        else
-            vcpu_set_sbi_result(vcpu, SBI_SUCCESS, vm->cpu[exit.hart_status.target].hsm);
-        break;
-    case VCPU_EXIT_IDLE:
-        c->waiting = true;
-        if (exit.idle.suspend)
-            __atomic_store_n(&c->hsm, SBI_HSM_STATE_SUSPENDED, __ATOMIC_RELEASE);
-        break;
-    case VCPU_EXIT_SEND_IPI:
-    case VCPU_EXIT_RFENCE: {
-        bool ipi = exit.reason == VCPU_EXIT_SEND_IPI;
-        uint64_t targets;
-        if (hartmask_targets(ipi ? exit.ipi.mask : exit.rfence.mask,
-                             ipi ? exit.ipi.base : exit.rfence.base, vm->nr_vcpus, &targets) < 0) {
-            vcpu_set_sbi_result(vcpu, SBI_ERR_INVALID_PARAM, 0);
-            break;
-        }
-        if (ipi)
-            vm_send_ipi(vm, targets);
-        else
-            vm_remote_fence(vm, c, targets, &exit);
-        vcpu_set_sbi_result(vcpu, SBI_SUCCESS, 0);
-        break;
-    }
-    }
+    else
+        vm_serve_exit(vm, c, &exit);
     spin_unlock(&vm->lock);
     if (c->fence_wait)
         vm_wait_fences(vm, c);

@@ -28,7 +28,7 @@ static void gateway_forward(struct vplic *p, unsigned id)
 static bool context_eip(const struct vplic *p, unsigned context)
 {
     uint32_t candidates = p->pending & p->enable[context];
-    for (unsigned id = 1; id < VPLIC_SOURCES; id++)
+    for (unsigned id = 1; id < VPLIC_SOURCES && candidates >> id; id++)
         if ((candidates & BIT(id)) && p->priority[id] > p->threshold[context])
             return true;
     return false;
