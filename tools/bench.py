@@ -347,11 +347,12 @@ def write_tex(figures, out):
     for case in TEX_CASES:
         key = "%s_sstc_instructions" % case.replace("-", "_")
         macro("bench" + case.replace("-", "").title().replace("Sbi", "Sbi"), figures.get(key, "?"))
-    nat = figures.get("linux_boot_instructions_native")
-    rvh = figures.get("linux_boot_instructions_rvh")
-    macro("benchLinuxNative", big(nat) if nat else "?")
-    macro("benchLinuxRvh", big(rvh) if rvh else "?")
-    macro("benchLinuxRatio", "%.2f" % (rvh / nat) if nat and rvh else "?")
+    for guest, name in (("linux", "Linux"), ("uboot", "Uboot")):
+        nat = figures.get("%s_boot_instructions_native" % guest)
+        rvh = figures.get("%s_boot_instructions_rvh" % guest)
+        macro("bench%sNative" % name, big(nat) if nat else "?")
+        macro("bench%sRvh" % name, big(rvh) if rvh else "?")
+        macro("bench%sRatio" % name, "%.2f" % (rvh / nat) if nat and rvh else "?")
     # One chart: what each exit costs on the Sstc path.
     coords = " ".join("(%s,{%s})" % (figures.get("%s_sstc_instructions" % c.replace("-", "_"), 0), c)
                       for c in TEX_CASES)
@@ -363,16 +364,25 @@ def write_tex(figures, out):
                  "  enlarge x limits={upper,value=0.15}]\n"
                  "\\addplot[fill=black!30] coordinates {%s};\n"
                  "\\end{axis}\\end{tikzpicture}}\n" % (",".join(TEX_CASES), coords))
-    # The other: Linux's boot, natively and under RVH, in millions.
-    if nat and rvh:
+    # The other: each guest's boot, natively and under RVH, in millions.
+    boots = [(label, figures.get("%s_boot_instructions_native" % g),
+              figures.get("%s_boot_instructions_rvh" % g))
+             for g, label in (("uboot", "U-Boot to its prompt"), ("linux", "Linux to /init"))]
+    boots = [b for b in boots if b[1] and b[2]]
+    if boots:
+        ys = ",".join(label for label, _, _ in boots)
         lines.append("\\def\\benchBootChart{\\begin{tikzpicture}\n"
-                     "\\begin{axis}[xbar, width=0.8\\textwidth, height=3.5cm, xmin=0,\n"
-                     "  xlabel={millions of instructions from reset to /init},\n"
-                     "  symbolic y coords={on RVH,on OpenSBI}, ytick=data,\n"
+                     "\\begin{axis}[xbar, width=0.8\\textwidth, height=%.1fcm, xmin=0,\n"
+                     "  xlabel={millions of instructions from reset},\n"
+                     "  symbolic y coords={%s}, ytick=data, bar width=7pt,\n"
                      "  nodes near coords, nodes near coords align=horizontal,\n"
-                     "  enlarge x limits={upper,value=0.15}, enlarge y limits=0.6]\n"
-                     "\\addplot[fill=black!30] coordinates {(%.1f,{on OpenSBI}) (%.1f,{on RVH})};\n"
-                     "\\end{axis}\\end{tikzpicture}}\n" % (nat / 1e6, rvh / 1e6))
+                     "  enlarge x limits={upper,value=0.2}, enlarge y limits=0.5,\n"
+                     "  legend style={at={(0.98,0.05)}, anchor=south east, font=\\small},\n"
+                     "  reverse legend]\n" % (2.5 + 1.5 * len(boots), ys))
+        for which, fill in ((1, "black!15"), (2, "black!45")):
+            lines.append("\\addplot[fill=%s] coordinates {%s};\n" % (fill, " ".join(
+                "(%.1f,{%s})" % (b[which] / 1e6, b[0]) for b in boots)))
+        lines.append("\\legend{on OpenSBI, on RVH}\n\\end{axis}\\end{tikzpicture}}\n")
     else:
         lines.append("\\def\\benchBootChart{(no boot figures: run make bench)}\n")
     with open(out, "w") as f:

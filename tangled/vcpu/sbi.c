@@ -23,20 +23,14 @@ bool vcpu_sbi_call(struct vcpu *vcpu, struct vcpu_exit *exit)
         vcpu->sbi_ext = e = sbi_find(eid);
     vcpu->sbi_eid = eid;                /* before the handler: it may answer itself */
     enum sbi_action action = e ? e->handler(vcpu, eid, fid, &ret, exit) : SBI_RETURN;
-    switch (action) {
-    case SBI_RETURN:
+    if (action == SBI_RETURN) {                 /* the common case first */
         vcpu->regs.guest.sepc += 4;
         vcpu_set_sbi_result(vcpu, ret.error, ret.value);
         return false;
-    case SBI_TO_MONITOR:
-        vcpu->regs.guest.sepc += 4;
-        return true;
-    case SBI_NO_RETURN:
-        return true;
-    case SBI_REDIRECTED:
-        break;
     }
-    return false;
+    if (action == SBI_TO_MONITOR)
+        vcpu->regs.guest.sepc += 4;
+    return action != SBI_REDIRECTED;            /* the monitor sees the other two */
 }
 const struct vcpu_sbi_ext *sbi_find(unsigned long eid)
 {

@@ -273,7 +273,7 @@ static void vm_remote_fence(struct vm *vm, struct vm_cpu *c, uint64_t targets,
         c->fence_wait |= 1ULL << i;
     }
 }
-static void vm_wait_fences(struct vm *vm, struct vm_cpu *c)
+static __attribute__((noinline)) void vm_wait_fences(struct vm *vm, struct vm_cpu *c)
 {
     for (unsigned i = 0; i < vm->nr_vcpus; i++) {
         struct vm_cpu *t = &vm->cpu[i];
