@@ -377,8 +377,9 @@ def write_tex(figures, out):
                      "  symbolic y coords={%s}, ytick=data, bar width=7pt,\n"
                      "  nodes near coords, nodes near coords align=horizontal,\n"
                      "  enlarge x limits={upper,value=0.2}, enlarge y limits=0.5,\n"
-                     "  legend style={at={(0.98,0.05)}, anchor=south east, font=\\small},\n"
-                     "  reverse legend]\n" % (2.5 + 1.5 * len(boots), ys))
+                     "  legend style={at={(0.5,-0.45)}, anchor=north, legend columns=2,\n"
+                     "    font=\\small, /tikz/every even column/.append style={column sep=4mm}}]\n"
+                     % (2.5 + 1.5 * len(boots), ys))
         for which, fill in ((1, "black!15"), (2, "black!45")):
             lines.append("\\addplot[fill=%s] coordinates {%s};\n" % (fill, " ".join(
                 "(%.1f,{%s})" % (b[which] / 1e6, b[0]) for b in boots)))
