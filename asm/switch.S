@@ -7,7 +7,11 @@ _run_guest:                         /* void _run_guest(struct vcpu_regs *a0) */
     .irp n, 1,2,3,4,8,9,18,19,20,21,22,23,24,25,26,27
     sd      x\n, VCPU_HOST_X(\n)(a0)
     .endr
-_enter_guest:                       /* a0 = registers; also the fast path's way back */
+_enter_guest:                       /* a0 = registers: the whole guest */
+    .irp n, 9,18,19,20,21,22,23,24,25,26,27
+    ld      x\n, VCPU_GUEST_X(\n)(a0)
+    .endr
+_resume_guest:                      /* the same, with s1-s11 already in the hart */
     ld      t0, VCPU_GUEST_SEPC(a0)
     csrw    sepc, t0
     ld      t0, VCPU_GUEST_SSTATUS(a0)
@@ -15,7 +19,7 @@ _enter_guest:                       /* a0 = registers; also the fast path's way 
     ld      t0, VCPU_GUEST_HSTATUS(a0)
     csrw    hstatus, t0
     csrw    sscratch, a0
-    .irp n, 1,2,3,4,5,6,7,8,9,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+    .irp n, 1,2,3,4,5,6,7,8,11,12,13,14,15,16,17,28,29,30,31
     ld      x\n, VCPU_GUEST_X(\n)(a0)
     .endr
     ld      a0, VCPU_GUEST_X(10)(a0)
@@ -70,20 +74,7 @@ _guest_ecall:                       /* s1-s11 are still the guest's */
     call    vcpu_guest_trapped      /* bool (struct vcpu_regs *): true = for the monitor */
     mv      t0, a0
     mv      a0, s0
-    bnez    t0, 1f
-    ld      t0, VCPU_GUEST_SEPC(a0)
-    csrw    sepc, t0
-    ld      t0, VCPU_GUEST_SSTATUS(a0)
-    csrw    sstatus, t0
-    ld      t0, VCPU_GUEST_HSTATUS(a0)
-    csrw    hstatus, t0
-    csrw    sscratch, a0
-    .irp n, 1,2,3,4,5,6,7,8,11,12,13,14,15,16,17,28,29,30,31
-    ld      x\n, VCPU_GUEST_X(\n)(a0)
-    .endr
-    ld      a0, VCPU_GUEST_X(10)(a0)
-    sret
-1:
+    beqz    t0, _resume_guest       /* answered: back into the guest */
     .irp n, 9,18,19,20,21,22,23,24,25,26,27
     sd      x\n, VCPU_GUEST_X(\n)(a0)
     .endr
