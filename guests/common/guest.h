@@ -81,6 +81,14 @@ uint32_t be32_at(uintptr_t addr);                       /* big-endian, byte by b
 unsigned long dtb_size(unsigned long dtb);              /* 0 unless a plausible blob in RAM */
 bool dtb_contains(unsigned long dtb, unsigned long size, const char *s);
 
+/* CSRs by name: csr_read(sstatus), csr_write(stvec, v), csr_set and csr_clear
+   (a mask of bits).  In VS-mode the s* names reach the vs* CSRs (Priv. spec
+   20211203 §8.2). */
+#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
+#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
+#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
+#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
+
 /* Interrupts: guest_interrupt_vector (interrupt.S) calls guest_interrupt(scause);
    a guest that installs the vector in stvec defines guest_interrupt. */
 void guest_interrupt_vector(void);

@@ -43,11 +43,6 @@
 #define SBI_ERR_INVALID_ADDRESS (-5)
 #define SBI_ERR_LAST            (-10)
 
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
-
 /* trap.S's record; the offsets there must match. */
 struct trap_record {
     unsigned long count, cause, epc, tval;

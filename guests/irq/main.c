@@ -45,11 +45,6 @@
 #define SCAUSE_S_TIMER      0x8000000000000005UL    /* interrupt bit + code (§4.1.9) */
 #define SCAUSE_S_EXTERNAL   0x8000000000000009UL
 
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
-
 #define SBI_EXT_TIME        0x54494D45              /* SBI spec v2.0 §6 */
 #define SBI_TIME_SET_TIMER  0
 #define NEVER               (~0UL)                  /* "no deadline" (§6.1) */
@@ -229,7 +224,6 @@ static volatile unsigned long claims_other;     /* claims of any other id */
 static volatile uint32_t other_id;              /* the last such id */
 static volatile unsigned long empty_claims;     /* claimed 10, but no byte waiting */
 static volatile unsigned long timer_count;      /* alarms at a wait's bound */
-
 
 static void set_timer(unsigned long deadline)
 {

@@ -46,11 +46,6 @@
 #define SSTATUS_FS_INITIAL  (1UL << 13)     /* FS = 1 (Priv. spec §4.1.1.5) */
 #define SSTATUS_FS          (3UL << 13)
 
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
-
 #define DEV(off)        (TESTDEV_BASE + (off))
 
 /* --- One access, one instruction ------------------------------------------ */

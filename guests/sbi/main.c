@@ -69,10 +69,6 @@
 #define SIE_STIE            (1UL << 5)
 #define SSTATUS_SIE         (1UL << 1)
 
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-
 /* suspend.S */
 long hsm_suspend_nonretentive(unsigned long resume_addr, unsigned long opaque);
 void suspend_resume(void);

@@ -29,10 +29,6 @@
 #define SIP_STIP        (1UL << 5)
 #define SCAUSE_S_TIMER  0x8000000000000005UL    /* interrupt bit + code 5 (§4.1.9) */
 
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
 /* stimecmp is CSR 0x14D (Sstc specification); the assembler may not know its name. */
 #define write_stimecmp(v) __asm__ volatile("csrw 0x14d, %0" :: "r"(v) : "memory")
 
