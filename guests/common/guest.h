@@ -105,6 +105,8 @@ int tap_done(void);
 uint32_t be32_at(uintptr_t addr);                       /* big-endian, byte by byte */
 unsigned long dtb_size(unsigned long dtb);              /* 0 unless a plausible blob in RAM */
 bool dtb_contains(unsigned long dtb, unsigned long size, const char *s);
+/* Whether the string at addr, ending before end, is s (a node or property name). */
+bool dtb_str_at(uintptr_t addr, uintptr_t end, const char *s);
 
 /* CSRs by name: csr_read(sstatus), csr_write(stvec, v), csr_set and csr_clear
    (a mask of bits).  In VS-mode the s* names reach the vs* CSRs (Priv. spec

@@ -51,19 +51,6 @@ static inline unsigned long now(void)
 
 /* --- The device tree ------------------------------------------------------ */
 
-
-static bool str_at(uintptr_t addr, uintptr_t end, const char *s)
-{
-    const volatile char *p = (const volatile char *)addr;
-    for (unsigned long i = 0; addr + i < end; i++) {
-        if (p[i] != s[i])
-            return false;
-        if (s[i] == 0)
-            return true;
-    }
-    return false;
-}
-
 /* The first 32-bit timebase-frequency in the /cpus subtree (§3.7, §3.8),
    or 0.  Every offset is checked against the blob's size before use. */
 static unsigned long dtb_timebase(unsigned long dtb, unsigned long size)
@@ -86,7 +73,7 @@ static unsigned long dtb_timebase(unsigned long dtb, unsigned long size)
             if (p >= stop)
                 return 0;
             depth++;
-            if (depth == 2 && cpus_depth < 0 && str_at(name, stop, "cpus"))
+            if (depth == 2 && cpus_depth < 0 && dtb_str_at(name, stop, "cpus"))
                 cpus_depth = depth;
             p = (p + 1 + 3) & ~(uintptr_t)3;
         } else if (token == FDT_END_NODE) {
@@ -101,7 +88,7 @@ static unsigned long dtb_timebase(unsigned long dtb, unsigned long size)
             if (len > stop - p || nameoff >= size_strings)
                 return 0;
             if (cpus_depth > 0 && len == 4 &&
-                str_at(strings + nameoff, strings_end, "timebase-frequency"))
+                dtb_str_at(strings + nameoff, strings_end, "timebase-frequency"))
                 return be32_at(p);
             p = (p + len + 3) & ~(uintptr_t)3;
         } else if (token == FDT_END) {
