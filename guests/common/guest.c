@@ -121,12 +121,10 @@ noreturn void guest_start(unsigned long hartid, unsigned long dtb)
 }
 
 /* Called by start.S on any trap: the guests expect none. */
-#define read_csr(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-
 noreturn void guest_trap_report(void)
 {
     printf("guest %s: unexpected trap: scause=0x%lx sepc=0x%lx stval=0x%lx\n",
-           GUEST_NAME, read_csr(scause), read_csr(sepc), read_csr(stval));
+           GUEST_NAME, csr_read(scause), csr_read(sepc), csr_read(stval));
     sbi_shutdown(true);
 }
 

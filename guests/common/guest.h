@@ -53,6 +53,31 @@ struct sbiret {
 struct sbiret sbi_call(unsigned long eid, unsigned long fid,
                        unsigned long a0, unsigned long a1, unsigned long a2,
                        unsigned long a3, unsigned long a4, unsigned long a5);
+
+/* An ecall with all eight argument registers in and out: r[0..5] = a0..a5,
+   r[6] = a6 (fid), r[7] = a7 (eid); afterwards r holds what the call left
+   in them.  For the guests that check what a call did to the registers it
+   must keep (sbi, hostile-sbi's sweep); inline, so that the others do not
+   carry it. */
+static inline void ecall_regs(unsigned long r[8])
+{
+    register unsigned long a0 __asm__("a0") = r[0];
+    register unsigned long a1 __asm__("a1") = r[1];
+    register unsigned long a2 __asm__("a2") = r[2];
+    register unsigned long a3 __asm__("a3") = r[3];
+    register unsigned long a4 __asm__("a4") = r[4];
+    register unsigned long a5 __asm__("a5") = r[5];
+    register unsigned long a6 __asm__("a6") = r[6];
+    register unsigned long a7 __asm__("a7") = r[7];
+    __asm__ volatile("ecall"
+                     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3),
+                       "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7)
+                     :
+                     : "memory");
+    r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3;
+    r[4] = a4; r[5] = a5; r[6] = a6; r[7] = a7;
+}
+
 /* sbi_call with eid = RVH_EXT. */
 struct sbiret rvh_hypercall(unsigned long fid,
                             unsigned long a0, unsigned long a1, unsigned long a2,
@@ -80,6 +105,16 @@ int tap_done(void);
 uint32_t be32_at(uintptr_t addr);                       /* big-endian, byte by byte */
 unsigned long dtb_size(unsigned long dtb);              /* 0 unless a plausible blob in RAM */
 bool dtb_contains(unsigned long dtb, unsigned long size, const char *s);
+/* Whether the string at addr, ending before end, is s (a node or property name). */
+bool dtb_str_at(uintptr_t addr, uintptr_t end, const char *s);
+
+/* CSRs by name: csr_read(sstatus), csr_write(stvec, v), csr_set and csr_clear
+   (a mask of bits).  In VS-mode the s* names reach the vs* CSRs (Priv. spec
+   20211203 §8.2). */
+#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
+#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
+#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
+#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
 
 /* Interrupts: guest_interrupt_vector (interrupt.S) calls guest_interrupt(scause);
    a guest that installs the vector in stvec defines guest_interrupt. */

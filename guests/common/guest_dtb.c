@@ -41,3 +41,17 @@ bool dtb_contains(unsigned long dtb, unsigned long size, const char *s)
     }
     return false;
 }
+
+/* Whether the string at addr is s, its terminating NUL included, with every
+   byte read below end: a node's name, or a name in the strings block. */
+bool dtb_str_at(uintptr_t addr, uintptr_t end, const char *s)
+{
+    const volatile char *p = (const volatile char *)addr;
+    for (unsigned long i = 0; addr + i < end; i++) {
+        if (p[i] != s[i])
+            return false;
+        if (s[i] == 0)
+            return true;
+    }
+    return false;
+}

@@ -34,7 +34,7 @@ static void expect(const char *what, unsigned long cause, unsigned long tval,
                    unsigned long pc, unsigned long v)
 {
     bool good = fault_was(cause, tval, pc, v);
-    const volatile struct trap_record *r = &mmio_trap_record;
+    const volatile struct fault_record *r = &fault_record;
     tried++;
     ok(good, "%s: one trap (got %lu), scause %lu (got %ld), stval 0x%lx (got 0x%lx), "
        "sepc at the instruction", what, r->count, cause, (long)r->cause, tval, r->tval);
@@ -62,7 +62,7 @@ static void store_conditionals(void)
     for (unsigned i = 0; i < 2; i++) {
         unsigned long v = SENTINEL, a = sc[i].addr;
         unsigned long pc = FAULT_AT("sc.w %[v], %[v], (%[a])", a, v);
-        const volatile struct trap_record *r = &mmio_trap_record;
+        const volatile struct fault_record *r = &fault_record;
         bool failed = r->count == 0 && v != 0 && v != SENTINEL;
         bool faulted = r->count == 1 && r->cause == EXC_STORE_ACCESS && r->tval == a &&
                        r->epc == pc;
@@ -115,7 +115,7 @@ static void misaligned_atomics(void)
         case 2: pc = FAULT_AT("lr.d %[v], (%[a])", a, v); break;
         default: pc = FAULT_AT("amomin.w %[v], %[v], (%[a])", a, v); break;
         }
-        const volatile struct trap_record *r = &mmio_trap_record;
+        const volatile struct fault_record *r = &fault_record;
         bool good = r->count == 1 && (r->cause == 4 || r->cause == 6) && r->tval == a &&
                     r->epc == pc;
         tried++;
@@ -157,7 +157,7 @@ static void privileged_instructions(void)
        cause and sepc are checked. */
     {
         unsigned long v = SENTINEL, pc = FAULT_AT("mret", SENTINEL, v);
-        const volatile struct trap_record *r = &mmio_trap_record;
+        const volatile struct fault_record *r = &fault_record;
         tried++;
         ok(r->count == 1 && r->cause == EXC_ILLEGAL_INST && r->epc == pc,
            "mret (illegal): one trap (got %lu), scause 2 (got %ld), stval 0x%lx",
@@ -184,7 +184,7 @@ static void wfi_storm(void)
     sbi_call(SBI_EXT_TIME, 0, ~0UL, 0, 0, 0, 0, 0);    /* set_timer(~0): never */
     unsigned long ticks = csr_read(time) - t0;
     tried += WFI_STORM;
-    ok(pending && mmio_trap_record.count == 0,
+    ok(pending && fault_record.count == 0,
        "%lu wfi with the timer pending and SIE off: each returned, no trap "
        "(sip.STIP %d, %lu time ticks)", WFI_STORM, pending, ticks);
 }
@@ -196,10 +196,10 @@ static void wild_fetches(void)
     static const unsigned long where[] = { 0x1000, UART_BASE, DEV(0), GUEST_RAM_END,
                                            0x20000000000UL };
     for (unsigned i = 0; i < sizeof where / sizeof where[0]; i++) {
-        bool good = fetch_faults(where[i]) && mmio_trap_record.tval == where[i];
+        bool good = fetch_faults(where[i]) && fault_record.tval == where[i];
         tried++;
         ok(good, "jump to 0x%lx: instruction access fault (scause %ld, stval 0x%lx)",
-           where[i], (long)mmio_trap_record.cause, mmio_trap_record.tval);
+           where[i], (long)fault_record.cause, fault_record.tval);
     }
 }
 
@@ -220,12 +220,12 @@ int main(unsigned long hartid, unsigned long dtb)
         *(volatile uint64_t *)DEV(8 * i) = 0x0101010101010101UL * (i + 1);
         snapshot[i] = dev_ld(8 * i);
     }
-    unsigned long common = hostile_vector_on();
+    unsigned long common = fault_vector_on();
     device_instructions();
     misaligned_atomics();
     privileged_instructions();
     wild_fetches();
-    trap_reset();
+    fault_reset();
     wfi_storm();
     csr_write(stvec, common);
     unsigned changed = 0;

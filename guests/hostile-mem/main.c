@@ -6,7 +6,7 @@
  *
  *   make qemu GUEST=build/guests/hostile-mem.bin BOOTARGS=testdev
  *
- * Every access must come back to the guest's own trap handler (trap.S) as an
+ * Every access must come back to the guest's own trap handler (fault.S) as an
  * access fault: a load as cause 5, a store as cause 7, a fetch as cause 1,
  * with the address in stval (Priv. spec 20211203 §4.1.9).  Before the attack
  * the guest fills all of its RAM but its image with a pattern, the canary;
@@ -103,7 +103,7 @@ static void attack_target(unsigned long addr, const char *what)
     if (!store)
         print_fault("sd to", addr);
 
-    fetch = fetch_faults(addr) && mmio_trap_record.tval == addr;
+    fetch = fetch_faults(addr) && fault_record.tval == addr;
     if (!fetch)
         print_fault("fetch from", addr);
     tried += 3;
@@ -132,7 +132,7 @@ static void attack_scan(void)
         good = good && fault_was(EXC_STORE_ACCESS, a, pc, v);
         accesses += 2;
         if (a % (64UL << 20) == 0) {
-            good = good && fetch_faults(a) && mmio_trap_record.tval == a;
+            good = good && fetch_faults(a) && fault_record.tval == a;
             accesses++;
         }
         if (good)
@@ -159,7 +159,7 @@ static void attack_misaligned(void)
     };
     for (unsigned i = 0; i < sizeof mis / sizeof mis[0]; i++) {
         unsigned long a = mis[i].addr, v, pc;
-        const volatile struct trap_record *r = &mmio_trap_record;
+        const volatile struct fault_record *r = &fault_record;
         v = SENTINEL;
         pc = FAULT_AT("ld %[v], 0(%[a])", a, v);
         bool load = r->count == 1 && r->cause == EXC_LOAD_ACCESS && r->epc == pc &&
@@ -187,11 +187,11 @@ static void attack_straddling_fetch(void)
     *(volatile uint16_t *)at = 0x0013;
     __asm__ volatile("fence.i" ::: "memory");
     bool fetch = fetch_faults(at);
-    unsigned long tval = mmio_trap_record.tval;
+    unsigned long tval = fault_record.tval;
     tried++;
     ok(fetch && (tval == at || tval == GUEST_RAM_END),
        "fetch of a 4-byte instruction at 0x%lx that ends past RAM: fault 1, "
-       "sepc 0x%lx (got 0x%lx), stval 0x%lx", at, at, mmio_trap_record.epc, tval);
+       "sepc 0x%lx (got 0x%lx), stval 0x%lx", at, at, fault_record.epc, tval);
 }
 
 /* The straddling sw and the instruction above may have changed the last
@@ -208,7 +208,7 @@ int main(unsigned long hartid, unsigned long dtb)
     printf("hostile-mem: hart %lu, RAM 0x%lx-0x%lx, %u targets\n", hartid, GUEST_RAM_BASE,
            GUEST_RAM_END, (unsigned)N_TARGETS);
     canary_fill();
-    unsigned long common = hostile_vector_on();
+    unsigned long common = fault_vector_on();
     for (unsigned i = 0; i < N_TARGETS; i++)
         attack_target(targets[i].addr, targets[i].what);
     attack_scan();

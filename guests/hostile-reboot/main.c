@@ -37,7 +37,7 @@ static int first_life(unsigned long hartid)
     sbi_call(SBI_EXT_TIME, 0, ~0UL, 0, 0, 0, 0, 0);
     sweep_report(&s);
 
-    unsigned long common = hostile_vector_on(), faults = 0;
+    unsigned long common = fault_vector_on(), faults = 0;
     for (unsigned i = 0; i < sizeof wild / sizeof wild[0]; i++) {
         unsigned long a = wild[i], v = SENTINEL, pc;
         pc = FAULT_AT("ld %[v], 0(%[a])", a, v);
@@ -45,7 +45,7 @@ static int first_life(unsigned long hartid)
         v = SENTINEL;
         pc = FAULT_AT("sd %[v], 0(%[a])", a, v);
         faults += fault_was(EXC_STORE_ACCESS, a, pc, v);
-        faults += fetch_faults(a) && mmio_trap_record.tval == a;
+        faults += fetch_faults(a) && fault_record.tval == a;
     }
     csr_write(stvec, common);
     ok(faults == 3 * (sizeof wild / sizeof wild[0]),

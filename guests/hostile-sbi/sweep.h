@@ -114,26 +114,6 @@ static bool sweep_excluded(unsigned long eid, unsigned long fid, const unsigned 
     return eid == SBI_EXT_DBCN && fid == DBCN_WRITE_BYTE;
 }
 
-/* One ecall with all eight argument registers in and out. */
-static void ecall_regs(unsigned long r[8])
-{
-    register unsigned long a0 __asm__("a0") = r[0];
-    register unsigned long a1 __asm__("a1") = r[1];
-    register unsigned long a2 __asm__("a2") = r[2];
-    register unsigned long a3 __asm__("a3") = r[3];
-    register unsigned long a4 __asm__("a4") = r[4];
-    register unsigned long a5 __asm__("a5") = r[5];
-    register unsigned long a6 __asm__("a6") = r[6];
-    register unsigned long a7 __asm__("a7") = r[7];
-    __asm__ volatile("ecall"
-                     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3),
-                       "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7)
-                     :
-                     : "memory");
-    r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3;
-    r[4] = a4; r[5] = a5; r[6] = a6; r[7] = a7;
-}
-
 struct sweep_stats {
     unsigned long calls, excluded, bad_error, clobbered;
     unsigned long first_bad[8];         /* the registers of the first bad call */

@@ -45,11 +45,6 @@
 #define SCAUSE_S_TIMER      0x8000000000000005UL    /* interrupt bit + code (§4.1.9) */
 #define SCAUSE_S_EXTERNAL   0x8000000000000009UL
 
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
-
 #define SBI_EXT_TIME        0x54494D45              /* SBI spec v2.0 §6 */
 #define SBI_TIME_SET_TIMER  0
 #define NEVER               (~0UL)                  /* "no deadline" (§6.1) */
@@ -92,24 +87,12 @@ static unsigned ctx;
 
 #define FDT_MAX_DEPTH   16
 
-static bool str_at(uintptr_t addr, uintptr_t end, const char *s)
-{
-    const volatile char *p = (const volatile char *)addr;
-    for (unsigned long i = 0; addr + i < end; i++) {
-        if (p[i] != s[i])
-            return false;
-        if (s[i] == 0)
-            return true;
-    }
-    return false;
-}
-
 /* Whether a string list property (§2.2.4: "compatible") holds s. */
 static bool list_has(uintptr_t value, uint32_t len, const char *s)
 {
     uintptr_t end = value + len;
     while (value < end) {
-        if (str_at(value, end, s))
+        if (dtb_str_at(value, end, s))
             return true;
         while (value < end && *(const volatile char *)value != 0)
             value++;
@@ -160,7 +143,7 @@ static long dtb_plic_context(unsigned long dtb, unsigned long size, unsigned lon
                 return -1;
             depth++;
             node[depth] = (struct fdt_node){ .reg = ~0U };
-            if (depth == 2 && str_at(name, stop, "cpus"))
+            if (depth == 2 && dtb_str_at(name, stop, "cpus"))
                 cpus_depth = depth;
             p = (p + 1 + 3) & ~(uintptr_t)3;
         } else if (token == FDT_END_NODE) {
@@ -186,15 +169,15 @@ static long dtb_plic_context(unsigned long dtb, unsigned long size, unsigned lon
                 return -1;
             uintptr_t name = strings + nameoff;
             struct fdt_node *n = &node[depth];
-            if (str_at(name, strings_end, "compatible")) {
+            if (dtb_str_at(name, strings_end, "compatible")) {
                 n->plic = list_has(p, len, "riscv,plic0") ||
                           list_has(p, len, "sifive,plic-1.0.0");
                 n->cpu_intc = list_has(p, len, "riscv,cpu-intc");
-            } else if (len == 4 && str_at(name, strings_end, "phandle")) {
+            } else if (len == 4 && dtb_str_at(name, strings_end, "phandle")) {
                 n->phandle = be32_at(p);
-            } else if ((len == 4 || len == 8) && str_at(name, strings_end, "reg")) {
+            } else if ((len == 4 || len == 8) && dtb_str_at(name, strings_end, "reg")) {
                 n->reg = be32_at(p + len - 4);      /* a hart id fits 32 bits */
-            } else if (str_at(name, strings_end, "interrupts-extended")) {
+            } else if (dtb_str_at(name, strings_end, "interrupts-extended")) {
                 n->iext = p;
                 n->iext_len = len;
             }
@@ -229,7 +212,6 @@ static volatile unsigned long claims_other;     /* claims of any other id */
 static volatile uint32_t other_id;              /* the last such id */
 static volatile unsigned long empty_claims;     /* claimed 10, but no byte waiting */
 static volatile unsigned long timer_count;      /* alarms at a wait's bound */
-
 
 static void set_timer(unsigned long deadline)
 {

@@ -16,7 +16,7 @@
  *      enable registers;
  *   5. prints "uart: hello through the emulated 16550" through the UART's
  *      transmit register;
- *   6. with its own trap vector (trap.S), expects access faults for loads,
+ *   6. with its own trap vector (fault.S), expects access faults for loads,
  *      stores and fetches where nothing is, for misaligned accesses, AMOs
  *      and FP loads on the scratch device, and for a 4-byte UART access;
  *   7. checks that none of those faults changed the scratch device.
@@ -29,6 +29,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "fault.h"
 #include "guest.h"
 
 #define UART_BASE       0x10000000UL
@@ -37,19 +38,9 @@
 #define NO_DEVICE       0x20000000UL    /* neither RAM nor a device */
 #define NO_DEVICE_NEAR  0x10003000UL    /* a hole next to the devices */
 
-/* Exception codes (Priv. spec 20211203 §4.1.9, table 4.2). */
-#define EXC_INST_ACCESS     1
-#define EXC_LOAD_ACCESS     5
-#define EXC_STORE_ACCESS    7
-
 #define SSTATUS_SIE         (1UL << 1)
 #define SSTATUS_FS_INITIAL  (1UL << 13)     /* FS = 1 (Priv. spec §4.1.1.5) */
 #define SSTATUS_FS          (3UL << 13)
-
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
 
 #define DEV(off)        (TESTDEV_BASE + (off))
 
@@ -376,50 +367,11 @@ static void check_uart_print(void)
 
 /* --- 6. Access faults, in the guest's own handler ---------------------------- */
 
-/* trap.S; the offsets there must match. */
-struct trap_record {
-    unsigned long count, cause, epc, tval;
-    unsigned long recover;      /* if nonzero: resume there (one shot) */
-    unsigned long fallback;     /* the common vector, for what is not ours */
-    unsigned long save[2];
-};
-_Static_assert(offsetof(struct trap_record, recover) == 32, "REC_RECOVER in trap.S");
-_Static_assert(offsetof(struct trap_record, fallback) == 40, "REC_FALLBACK in trap.S");
-_Static_assert(sizeof(struct trap_record) == 64, "REC_SIZE in trap.S");
-extern volatile struct trap_record mmio_trap_record;
-void mmio_trap(void);
-
-#define SENTINEL 0x5e5e5e5e5e5e5e5eUL
-
-static void trap_reset(void)
-{
-    mmio_trap_record.count = 0;
-    mmio_trap_record.cause = mmio_trap_record.epc = mmio_trap_record.tval = ~0UL;
-    mmio_trap_record.recover = 0;
-}
-
-/* Runs one 32-bit instruction insn that must fault, with %[v] (initially
-   SENTINEL) as its destination or source and %[a] = addr; returns the
-   instruction's address.  A faulting load must leave %[v] alone. */
-#define FAULT_AT(insn, addr, v)                                                 \
-    ({                                                                          \
-        unsigned long pc_;                                                      \
-        trap_reset();                                                           \
-        __asm__ volatile(".option push\n.option norvc\n"                        \
-                         "la %[pc], 1f\n"                                       \
-                         "1: " insn "\n"                                        \
-                         ".option pop"                                          \
-                         : [pc] "=&r"(pc_), [v] "+r"(v)                         \
-                         : [a] "r"(addr)                                        \
-                         : "memory");                                           \
-        pc_;                                                                    \
-    })
-
 static void expect_fault(const char *what, unsigned long cause, unsigned long addr,
                          unsigned long pc, unsigned long v)
 {
-    const volatile struct trap_record *r = &mmio_trap_record;
-    ok(r->count == 1 && r->cause == cause && r->tval == addr && r->epc == pc && v == SENTINEL,
+    const volatile struct fault_record *r = &fault_record;
+    ok(fault_was(cause, addr, pc, v),
        "%s 0x%lx: one trap (got %lu), scause %lu (got %ld), stval 0x%lx (got 0x%lx), "
        "sepc 0x%lx (got 0x%lx), register untouched (got 0x%lx)",
        what, addr, r->count, cause, (long)r->cause, addr, r->tval, pc, r->epc, v);
@@ -470,7 +422,7 @@ static void check_compressed_faults(void)
 {
     for (int store = 0; store <= 1; store++) {
         unsigned long pc, addr = store ? NO_DEVICE_NEAR : NO_DEVICE;
-        trap_reset();               /* a call: before a0 and a1 are set */
+        fault_reset();              /* a call: before a0 and a1 are set */
         register unsigned long a0 __asm__("a0") = addr;
         register unsigned long a1 __asm__("a1") = SENTINEL;
         if (store)
@@ -494,21 +446,11 @@ static void check_compressed_faults(void)
 
 /* A jump to where there is no memory: the fault is taken at the target, so
    the handler cannot step over it; it resumes at the label after the jalr,
-   which the asm gives it in mmio_trap_record.recover. */
+   which fault_fetch gives it in fault_record.recover. */
 static void check_fetch_fault(void)
 {
-    unsigned long back;
-    trap_reset();
-    __asm__ volatile(".option push\n.option norvc\n"
-                     "la   %[back], 1f\n"
-                     "sd   %[back], 0(%[rec])\n"
-                     "jalr ra, 0(%[target])\n"
-                     "1:\n"
-                     ".option pop"
-                     : [back] "=&r"(back)
-                     : [rec] "r"(&mmio_trap_record.recover), [target] "r"(NO_DEVICE)
-                     : "ra", "memory");
-    const volatile struct trap_record *r = &mmio_trap_record;
+    unsigned long back = fault_fetch(NO_DEVICE);
+    const volatile struct fault_record *r = &fault_record;
     ok(r->count == 1 && r->cause == EXC_INST_ACCESS && r->tval == NO_DEVICE &&
        r->epc == NO_DEVICE && r->recover == 0,
        "jump to nothing at 0x%lx: one trap (got %lu), scause 1 (got %ld), stval 0x%lx "
@@ -544,9 +486,7 @@ static void check_snapshot(void)
 static void check_faults(void)
 {
     take_snapshot();
-    unsigned long common = csr_read(stvec);
-    mmio_trap_record.fallback = common;
-    csr_write(stvec, (uintptr_t)mmio_trap);
+    unsigned long common = fault_vector_on();
     check_load_store_faults();
     check_compressed_faults();
     check_fetch_fault();

@@ -69,10 +69,6 @@
 #define SIE_STIE            (1UL << 5)
 #define SSTATUS_SIE         (1UL << 1)
 
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-
 /* suspend.S */
 long hsm_suspend_nonretentive(unsigned long resume_addr, unsigned long opaque);
 void suspend_resume(void);
@@ -86,28 +82,6 @@ extern volatile unsigned long suspend_resume_a0, suspend_resume_a1,
 static struct sbiret call_args(unsigned long eid, unsigned long fid, const unsigned long a[6])
 {
     return sbi_call(eid, fid, a[0], a[1], a[2], a[3], a[4], a[5]);
-}
-
-/* An ecall with all eight argument registers in and out: r[0..5] = a0..a5,
-   r[6] = a6 (fid), r[7] = a7 (eid).  The legacy calls and the sweep use it
-   to see what a call did to the registers it must keep. */
-static void ecall_regs(unsigned long r[8])
-{
-    register unsigned long a0 __asm__("a0") = r[0];
-    register unsigned long a1 __asm__("a1") = r[1];
-    register unsigned long a2 __asm__("a2") = r[2];
-    register unsigned long a3 __asm__("a3") = r[3];
-    register unsigned long a4 __asm__("a4") = r[4];
-    register unsigned long a5 __asm__("a5") = r[5];
-    register unsigned long a6 __asm__("a6") = r[6];
-    register unsigned long a7 __asm__("a7") = r[7];
-    __asm__ volatile("ecall"
-                     : "+r"(a0), "+r"(a1), "+r"(a2), "+r"(a3),
-                       "+r"(a4), "+r"(a5), "+r"(a6), "+r"(a7)
-                     :
-                     : "memory");
-    r[0] = a0; r[1] = a1; r[2] = a2; r[3] = a3;
-    r[4] = a4; r[5] = a5; r[6] = a6; r[7] = a7;
 }
 
 /* A legacy call (SBI spec v2.0 §5): the result is a0 alone, and a1, like

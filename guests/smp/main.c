@@ -97,11 +97,6 @@
 #define SIP_SSIP            (1UL << 1)
 #define SCAUSE_S_SOFTWARE   0x8000000000000001UL        /* interrupt bit + code 1 */
 
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
-
 #define TIMEOUT_TICKS       20000000UL          /* 2 s at QEMU virt's 10 MHz */
 #define SETTLE_TICKS        500000UL            /* 50 ms for stray IPIs to show */
 

@@ -29,10 +29,6 @@
 #define SIP_STIP        (1UL << 5)
 #define SCAUSE_S_TIMER  0x8000000000000005UL    /* interrupt bit + code 5 (§4.1.9) */
 
-#define csr_read(csr) ({ unsigned long v_; __asm__ volatile("csrr %0, " #csr : "=r"(v_)); v_; })
-#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" :: "r"(v) : "memory")
-#define csr_set(csr, bits) __asm__ volatile("csrs " #csr ", %0" :: "r"(bits) : "memory")
-#define csr_clear(csr, bits) __asm__ volatile("csrc " #csr ", %0" :: "r"(bits) : "memory")
 /* stimecmp is CSR 0x14D (Sstc specification); the assembler may not know its name. */
 #define write_stimecmp(v) __asm__ volatile("csrw 0x14d, %0" :: "r"(v) : "memory")
 
@@ -54,19 +50,6 @@ static inline unsigned long now(void)
 }
 
 /* --- The device tree ------------------------------------------------------ */
-
-
-static bool str_at(uintptr_t addr, uintptr_t end, const char *s)
-{
-    const volatile char *p = (const volatile char *)addr;
-    for (unsigned long i = 0; addr + i < end; i++) {
-        if (p[i] != s[i])
-            return false;
-        if (s[i] == 0)
-            return true;
-    }
-    return false;
-}
 
 /* The first 32-bit timebase-frequency in the /cpus subtree (§3.7, §3.8),
    or 0.  Every offset is checked against the blob's size before use. */
@@ -90,7 +73,7 @@ static unsigned long dtb_timebase(unsigned long dtb, unsigned long size)
             if (p >= stop)
                 return 0;
             depth++;
-            if (depth == 2 && cpus_depth < 0 && str_at(name, stop, "cpus"))
+            if (depth == 2 && cpus_depth < 0 && dtb_str_at(name, stop, "cpus"))
                 cpus_depth = depth;
             p = (p + 1 + 3) & ~(uintptr_t)3;
         } else if (token == FDT_END_NODE) {
@@ -105,7 +88,7 @@ static unsigned long dtb_timebase(unsigned long dtb, unsigned long size)
             if (len > stop - p || nameoff >= size_strings)
                 return 0;
             if (cpus_depth > 0 && len == 4 &&
-                str_at(strings + nameoff, strings_end, "timebase-frequency"))
+                dtb_str_at(strings + nameoff, strings_end, "timebase-frequency"))
                 return be32_at(p);
             p = (p + len + 3) & ~(uintptr_t)3;
         } else if (token == FDT_END) {

@@ -1,11 +1,14 @@
 /*
- * trap.S: the mmio guest's own trap vector, for the checks that expect an
- * access fault.  main.c installs it in stvec around those checks only and
- * puts the common vector (start.S) back afterwards.
+ * fault.S: a trap vector for the test guests that expect exceptions (mmio,
+ * hostile-mem, hostile-insn, hostile-reboot); fault.h is its C side.  Like
+ * every file in guests/common/ it is linked into every guest, but it is used
+ * only where a guest installs it in stvec (fault_vector_on), around the
+ * checks that expect a fault, and puts the common vector (start.S) back
+ * afterwards.
  *
- * mmio_trap counts the trap and records scause, sepc and stval in
- * mmio_trap_record, then resumes the guest:
- *   - at mmio_trap_record.recover, if that is set (one shot: it is cleared),
+ * fault_trap counts the trap and records scause, sepc and stval in
+ * fault_record, then resumes the guest:
+ *   - at fault_record.recover, if that is set (one shot: it is cleared),
  *     which is how a check survives a fault it cannot step over, such as an
  *     instruction fetch from an address with no memory;
  *   - otherwise just past the faulting instruction, whose length it reads
@@ -14,7 +17,7 @@
  *     §1.5).  The instruction is in RAM, and the guest runs with satp off,
  *     so sepc can be read as an address.
  * Two traps it does not handle go to the common vector (saved in
- * mmio_trap_record.fallback), which reports them and stops the guest: an
+ * fault_record.fallback), which reports them and stops the guest: an
  * interrupt (scause bit 63), and an instruction access fault with no
  * recovery address (stepping over would read the instruction at sepc, where
  * there is none).
@@ -23,6 +26,7 @@
  * The guest's sp is never used, so the vector also works while sp points
  * into a device.
  */
+/* The offsets of struct fault_record (fault.h, which checks them). */
 #define REC_COUNT       0
 #define REC_CAUSE       8
 #define REC_EPC         16
@@ -37,10 +41,10 @@
 
     .text
     .balign 4
-    .globl mmio_trap
-mmio_trap:
+    .globl fault_trap
+fault_trap:
     csrw    sscratch, t0
-    la      t0, mmio_trap_record
+    la      t0, fault_record
     sd      t1, REC_SAVE_T1(t0)
     sd      t2, REC_SAVE_T2(t0)
     ld      t1, REC_COUNT(t0)       /* record the trap */
@@ -81,6 +85,6 @@ mmio_trap:
 
     .bss
     .balign 8
-    .globl mmio_trap_record
-mmio_trap_record:
+    .globl fault_record
+fault_record:
     .space  REC_SIZE

@@ -1,1 +1,0 @@
-../mmio/trap.S
