@@ -2,7 +2,8 @@
  * sbi: checks the SBI implementation RVH gives its guests against the SBI
  * specification v2.0, one TAP line per check, extension by extension: Base
  * (§4), the legacy extensions (§5), TIME (§6), IPI (§7), RFENCE (§8), HSM
- * (§9), SRST (§10), DBCN (§12) and RVH's own hypercalls.
+ * (§9), SRST (§10), DBCN (§12) and RVH's own hypercalls; last, that every
+ * register but the results survives an ecall, whichever way it is answered.
  *
  * The guest runs alone on hart 0 with 128 MiB of RAM at 0x80000000.  It first
  * sweeps every extension with hostile arguments (every call must come back
@@ -647,6 +648,59 @@ static void check_rvh(void)
     EXPECT_ERR(CALL(RVH_EXT, 99, 0), SBI_ERR_NOT_SUPPORTED, "RVH fid 99");
 }
 
+/* --- Every register but the results kept (SBI spec v2.0 §3) ------------------ */
+
+void ecall_keeps(const unsigned long in[32], unsigned long out[32]);    /* keeps.S */
+
+/* One call with each of x1..x31 set to a value of its own (the call's
+   arguments in a0..a7): every register but a0 and a1 -- a0 alone for a legacy
+   extension (§5) -- must come back as it was, whichever way the hypervisor
+   answered. */
+static void expect_keeps(const char *what, unsigned long eid, unsigned long fid,
+                         const unsigned long a[6], long want_error)
+{
+    unsigned long in[32], out[32];
+    for (unsigned long n = 0; n < 32; n++)
+        in[n] = 0x5eed000000000000UL | n << 40 | n * 0x01010101UL;
+    for (unsigned i = 0; i < 6; i++)
+        in[10 + i] = a[i];
+    in[16] = fid;
+    in[17] = eid;
+    ecall_keeps(in, out);
+    bool legacy = eid <= 0x0f;
+    unsigned changed = 0, first = 0;
+    for (unsigned n = 1; n < 32; n++)
+        if (n != 10 && (n != 11 || legacy) && out[n] != in[n] && changed++ == 0)
+            first = n;
+    if (changed)
+        ok(false, "%s: every register but a0%s kept (%u changed, the first x%u: 0x%lx -> 0x%lx)",
+           what, legacy ? "" : " and a1", changed, first, in[first], out[first]);
+    else
+        ok((long)out[10] == want_error, "%s -> %ld, every register but a0%s kept (got %ld)",
+           what, want_error, legacy ? "" : " and a1", (long)out[10]);
+}
+
+static char keeps_line[] = "# ecall_keeps: a DBCN write with every register set\n";
+
+static void check_keeps(void)
+{
+    const unsigned long none[6] = { 0 };
+    const unsigned long far[6] = { ~0UL - 1 };
+    const unsigned long line[6] = { sizeof keeps_line - 1, (unsigned long)keeps_line };
+    const unsigned long newline[6] = { '\n' };
+    expect_keeps("BASE get_spec_version (answered in the vCPU)", SBI_EXT_BASE, 0, none,
+                 SBI_SUCCESS);
+    expect_keeps("an extension nobody implements", 0x09000000, 0, none, SBI_ERR_NOT_SUPPORTED);
+    expect_keeps("TIME set_timer, far away", SBI_EXT_TIME, 0, far, SBI_SUCCESS);
+    expect_keeps("DBCN write (guest memory read by the hypervisor)", SBI_EXT_DBCN, DBCN_WRITE,
+                 line, SBI_SUCCESS);
+    expect_keeps("legacy console_putchar", LEGACY_CONSOLE_PUTCHAR, 0, newline, 0);
+    expect_keeps("HSM hart_get_status(0) (answered by the monitor)", SBI_EXT_HSM,
+                 HSM_HART_GET_STATUS, none, SBI_SUCCESS);
+    expect_keeps("RVH VERSION (answered by the monitor)", RVH_EXT, RVH_FID_VERSION, none,
+                 SBI_SUCCESS);
+}
+
 /* --- The end: HSM hart_stop (SBI spec v2.0 §9.2) ----------------------------- */
 
 int main(unsigned long hartid, unsigned long dtb)
@@ -662,6 +716,7 @@ int main(unsigned long hartid, unsigned long dtb)
     check_srst();
     check_dbcn();
     check_rvh();
+    check_keeps();
     if (tap_done() != 0)
         return 1;
     /* Every check passed: stop the only hart.  hart_stop does not return. */
