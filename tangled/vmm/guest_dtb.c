@@ -1,15 +1,16 @@
 /* The guest's device tree: only what its VM has. */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include "lib/fdt.h"
 #include "vmm/guest_dtb.h"
 
+static const char isa_letters[] = "imafdc";
 static const char *const isa_passthrough[] = {
-    "zicntr", "zicsr", "zifencei", "zihintntl", "zihintpause", "zihpm", "zmmul",
-    "zaamo", "zalrsc", "zawrs", "zfa", "zfh", "zfhmin", "zca", "zcb", "zcd",
-    "zba", "zbb", "zbc", "zbs", "zkt", "svinval", "svnapot", "sstvecd", "sstvala",
-    "sscounterenw",
+    "zicntr", "zicsr", "zifencei", "zihintntl", "zihintpause", "zawrs",
+    "zfa", "zfh", "zfhmin", "zca", "zcb", "zcd", "zba", "zbb", "zbc", "zbs",
+    "zkt", "svinval", "svnapot",
 };
 
 static int isa_append(char *out, size_t cap, size_t *len, const char *s, size_t n)
@@ -34,13 +35,17 @@ static bool isa_allowed(const char *ext, size_t n, bool sstc)
 int guest_isa(const char *host_isa, bool sstc, char *out, size_t cap)
 {
     size_t len = 0;
-    const char *p = host_isa;
-    if (cap == 0 || strncmp(p, "rv64", 4) != 0)
+    const char *p = host_isa + 4;
+    if (cap == 0 || strncmp(host_isa, "rv64", 4) != 0)
         return -EINVAL;
     out[0] = '\0';
-    for (; *p && *p != '_'; p++)
-        if (*p != 'h' && *p != 'H' && isa_append(out, cap, &len, p, 1) < 0)
+    if (isa_append(out, cap, &len, "rv64", 4) < 0)
+        return -ENOSPC;
+    for (; *p && *p != '_'; p++) {
+        char c = (char)tolower((unsigned char)*p);
+        if (strchr(isa_letters, c) && isa_append(out, cap, &len, &c, 1) < 0)
             return -ENOSPC;
+    }
     while (*p == '_') {
         const char *ext = ++p;
         while (*p && *p != '_')
@@ -52,10 +57,26 @@ int guest_isa(const char *host_isa, bool sstc, char *out, size_t cap)
     }
     return (int)len;
 }
+static int isa_list(const char *isa, char *out, size_t cap)
+{
+    size_t len = 0;
+    for (const char *p = isa + 4; *p; p++) {
+        const char *ext = p;
+        if (*p == '_')
+            for (ext = ++p; p[1] && p[1] != '_'; p++)
+                ;
+        if (isa_append(out, cap, &len, ext, (size_t)(p + 1 - ext)) < 0 ||
+            isa_append(out, cap, &len, "", 1) < 0)
+            return -ENOSPC;
+    }
+    return (int)len;
+}
 static int write_cpus(struct fdt_writer *w, const struct guest_dtb_info *info)
 {
-    char isa[256], name[32];
-    if (guest_isa(info->host_isa, info->sstc, isa, sizeof isa) < 0)
+    char isa[256], list[512], name[32];
+    int n;
+    if (guest_isa(info->host_isa, info->sstc, isa, sizeof isa) < 0 ||
+        (n = isa_list(isa, list, sizeof list)) < 0)
         return -EINVAL;
     fdt_w_node(w, "cpus");
     fdt_w_prop_u32(w, "#address-cells", 1);
@@ -68,6 +89,8 @@ static int write_cpus(struct fdt_writer *w, const struct guest_dtb_info *info)
         fdt_w_prop_u32(w, "reg", i);
         fdt_w_prop_str(w, "compatible", "riscv");
         fdt_w_prop_str(w, "riscv,isa", isa);
+        fdt_w_prop_str(w, "riscv,isa-base", "rv64i");
+        fdt_w_prop(w, "riscv,isa-extensions", list, (size_t)n);
         fdt_w_prop_str(w, "mmu-type", "riscv,sv39");
         fdt_w_prop_str(w, "status", "okay");
         fdt_w_node(w, "interrupt-controller");

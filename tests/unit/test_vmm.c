@@ -6,6 +6,8 @@
 #include "lib/fdt.h"
 #include "vmm/bootcfg.h"
 #include "vmm/guest_dtb.h"
+
+#define GUEST_DTB "build/unit/guest.dtb"     /* checked by dtc in make unit */
 #include "vmm/guest_mem.h"
 #include "vmm/hartmask.h"
 #include "vmm/loader.h"
@@ -100,8 +102,9 @@ static void test_isa(void)
     const char *host = "rv64imafdch_zic64b_zicbom_zicboz_zicntr_zicsr_zifencei_zihintntl"
                        "_zihintpause_zihpm_zawrs_zfa_zca_zcd_zba_zbb_zbc_zbs_smaia_ssaia_sstc_svadu_svpbmt";
     int n = guest_isa(host, false, out, sizeof out);
-    CHECK_STR(out, "rv64imafdc_zicntr_zicsr_zifencei_zihintntl_zihintpause_zihpm_zawrs_zfa"
-                   "_zca_zcd_zba_zbb_zbc_zbs", "QEMU's ISA without H, CMO, AIA, Sstc, Svadu, Svpbmt");
+    CHECK_STR(out, "rv64imafdc_zicntr_zicsr_zifencei_zihintntl_zihintpause_zawrs_zfa"
+                   "_zca_zcd_zba_zbb_zbc_zbs",
+              "QEMU's ISA without H, CMO, AIA, Sstc, Svadu, Svpbmt, Zihpm");
     CHECK(n == (int)strlen(out), "the length is returned");
     guest_isa(host, true, out, sizeof out);
     CHECK(strstr(out, "_sstc") != NULL, "Sstc when offered");
@@ -114,6 +117,12 @@ static void test_isa(void)
     CHECK(guest_isa("rv64imafdch_zba", false, out, 15) == 14, "exactly enough room");
     CHECK(guest_isa("rv64i__zba_", false, out, sizeof out) > 0 && strcmp(out, "rv64i_zba") == 0,
           "empty extensions are dropped");
+    CHECK(guest_isa("rv64imafdcbvh_zve64d_zvl128b_zba", false, out, sizeof out) > 0 &&
+          strcmp(out, "rv64imafdc_zba") == 0, "no B, V, Zve or Zvl: %s", out);
+    CHECK(guest_isa("rv64IMAFDCV", false, out, sizeof out) > 0 && strcmp(out, "rv64imafdc") == 0,
+          "upper-case letters, lower-cased: %s", out);
+    CHECK(guest_isa("rv64imafdqcsu", false, out, sizeof out) > 0 && strcmp(out, "rv64imafdc") == 0,
+          "letters not on the list go: %s", out);
 }
 
 static void test_guest_dtb(void)
@@ -138,9 +147,25 @@ static void test_guest_dtb(void)
     int cpu1 = fdt_path_offset(&f, "/cpus/cpu@1");
     CHECK(cpu1 >= 0 && fdt_prop_u32(&f, cpu1, "reg", &u) && u == 1, "cpu@1 with reg 1");
     CHECK_STR(fdt_prop_string(&f, cpu1, "riscv,isa"), "rv64imafdc_zba", "its filtered ISA");
+    CHECK_STR(fdt_prop_string(&f, cpu1, "riscv,isa-base"), "rv64i", "riscv,isa-base");
+    int list_len = 0;
+    const void *list = fdt_getprop(&f, cpu1, "riscv,isa-extensions", &list_len);
+    static const char want[] = "i\0m\0a\0f\0d\0c\0zba";
+    CHECK(list && list_len == (int)sizeof want && memcmp(list, want, sizeof want) == 0,
+          "riscv,isa-extensions lists i m a f d c zba (%d bytes)", list_len);
     int intc = fdt_path_offset(&f, "/cpus/cpu@1/interrupt-controller");
     CHECK(intc >= 0 && fdt_prop_u32(&f, intc, "phandle", &u) && u == 2, "intc phandle 2");
     CHECK(fdt_path_offset(&f, "/cpus/cpu@2") == -ENOENT, "no third hart");
+    /* A whole guest's tree, devices included, for dtc to check (make unit). */
+    info.uart_base = 0x10000000;
+    info.plic_base = 0xc000000;
+    info.uart_irq = 10;
+    info.sstc = true;
+    info.host_isa = "rv64imafdcbvh_zicbom_zicntr_zicsr_zifencei_zihpm_zawrs_zba_sstc_svadu";
+    size = guest_dtb_build(buf, sizeof buf, &info);
+    FILE *out = fopen(GUEST_DTB, "wb");
+    CHECK(size > 0 && out && fwrite(buf, 1, (size_t)size, out) == (size_t)size &&
+          fclose(out) == 0, "the tree written to " GUEST_DTB);
     CHECK(guest_dtb_build(buf, 200, &info) == -ENOSPC, "a buffer too small is -ENOSPC");
     info.host_isa = "rv32i";
     CHECK(guest_dtb_build(buf, sizeof buf, &info) == -EINVAL, "a bad host ISA is -EINVAL");
