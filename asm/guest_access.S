@@ -1,4 +1,4 @@
-/* Guarded hypervisor loads and stores: a fault returns -1, never traps. */
+/* Guarded hypervisor loads and stores: a fault returns -scause, never traps. */
     .text
     .globl _guest_load_u8
 _guest_load_u8:                 /* int _guest_load_u8(unsigned long addr, uint8_t *out) */
@@ -34,5 +34,6 @@ _guest_access_fault:
     csrw    sepc, t1
     sret
 1:  csrw    stvec, t0
-    li      a0, -1
+    csrr    a0, scause
+    neg     a0, a0                  /* -scause: 5, 13 or 21, say */
     ret

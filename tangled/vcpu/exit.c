@@ -31,23 +31,33 @@ static bool vcpu_fail(struct vcpu *vcpu, struct vcpu_exit *exit, const char *why
     exit->fail.pc = vcpu->regs.guest.sepc;
     return true;
 }
+static int fetch_fault(struct vcpu *vcpu, unsigned long cause, unsigned long addr)
+{
+    unsigned long as_fetch = cause == EXC_LOAD_PAGE_FAULT ? EXC_INST_PAGE_FAULT
+                           : cause == EXC_LOAD_ACCESS ? EXC_INST_ACCESS : 0;
+    if (as_fetch == 0 || vcpu_inject_exception(vcpu, as_fetch, addr) < 0)
+        return -EFAULT;
+    return -EAGAIN;
+}
+static int read_insn(struct vcpu *vcpu, unsigned long pc, uint32_t *insn,
+                     unsigned *length)
+{
+    uint16_t lo, hi = 0;
+    int err = vcpu_fetch_guest(vcpu, pc, &lo);
+    if (err == 0 && insn_length(lo) == 4)
+        err = vcpu_fetch_guest(vcpu, pc += 2, &hi);
+    if (err < 0)
+        return fetch_fault(vcpu, (unsigned long)-err, pc);
+    *length = insn_length(lo);
+    *insn = lo | (uint32_t)hi << 16;
+    return 0;
+}
 static int trapped_insn(struct vcpu *vcpu, uint32_t *insn, unsigned *length)
 {
-    uint16_t lo, hi;
     int err = insn_from_htinst(vcpu->regs.trap.htinst, insn, length);
     if (err != -ENOENT)
         return err;
-    unsigned long pc = vcpu->regs.guest.sepc;
-    if (vcpu_fetch_guest(vcpu, pc, &lo) < 0)
-        return -EAGAIN;
-    *length = insn_length(lo);
-    *insn = lo;
-    if (*length == 4) {
-        if (vcpu_fetch_guest(vcpu, pc + 2, &hi) < 0)
-            return -EAGAIN;
-        *insn |= (uint32_t)hi << 16;
-    }
-    return 0;
+    return read_insn(vcpu, vcpu->regs.guest.sepc, insn, length);
 }
 
 static bool mmio_exit(struct vcpu *vcpu, struct vcpu_exit *exit, uint64_t gpa)
@@ -58,7 +68,9 @@ static bool mmio_exit(struct vcpu *vcpu, struct vcpu_exit *exit, uint64_t gpa)
     bool store = vcpu->regs.trap.scause == EXC_STORE_GUEST_PAGE_FAULT;
     int err = trapped_insn(vcpu, &insn, &length);
     if (err == -EAGAIN)
-        return false;                               /* run it again */
+        return false;                   /* the guest has a fetch fault to take */
+    if (err == -EFAULT)
+        return vcpu_fail(vcpu, exit, "the trapped instruction is outside guest memory");
     if (err < 0 || insn_decode_mmio(insn, length, m) < 0 || m->store != store ||
         gpa % m->width != 0) {
         if (vcpu_inject_exception(vcpu, store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS,
@@ -114,6 +126,30 @@ static bool host_interrupt(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned l
     }
     return vcpu_fail(vcpu, exit, "unexpected host interrupt while the guest ran");
 }
+static bool virtual_insn(struct vcpu *vcpu, struct vcpu_exit *exit)
+{
+    uint32_t insn = (uint32_t)vcpu->regs.trap.stval;
+    unsigned length = 4;
+    int err = insn ? 0 : read_insn(vcpu, vcpu->regs.guest.sepc, &insn, &length);
+    if (err == -EAGAIN)
+        return false;                   /* the guest has a fetch fault to take */
+    if (err < 0)
+        return vcpu_fail(vcpu, exit, "the trapped instruction is outside guest memory");
+    if (insn == INSN_WFI) {
+        vcpu->regs.guest.sepc += 4;
+        exit->reason = VCPU_EXIT_IDLE;
+        exit->idle.suspend = false;
+        return true;
+    }
+    if (insn == INSN_WRS_NTO || insn == INSN_WRS_STO) {
+        vcpu->regs.guest.sepc += 4;
+        exit->reason = VCPU_EXIT_YIELD;
+        return true;
+    }
+    if (vcpu_inject_exception(vcpu, EXC_ILLEGAL_INST, insn) == 0)
+        return false;
+    return vcpu_fail(vcpu, exit, "the guest cannot take an illegal-instruction exception");
+}
 static __attribute__((noinline))
 bool other_exit(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned long scause)
 {
@@ -133,16 +169,14 @@ bool other_exit(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned long scause)
         if (vcpu_inject_exception(vcpu, vcpu->regs.trap.scause, vcpu->regs.trap.stval) == 0)
             return false;
         return vcpu_fail(vcpu, exit, "the guest cannot take a misaligned-access exception");
-    case EXC_VIRTUAL_INST:
-        if (vcpu->regs.trap.stval == INSN_WFI) {
-            vcpu->regs.guest.sepc += 4;
-            exit->reason = VCPU_EXIT_IDLE;
-            exit->idle.suspend = false;
-            return true;
-        }
-        if (vcpu_inject_exception(vcpu, EXC_ILLEGAL_INST, vcpu->regs.trap.stval) == 0)
+    case EXC_INST_ACCESS:
+    case EXC_LOAD_ACCESS:
+    case EXC_STORE_ACCESS:
+        if (vcpu_inject_exception(vcpu, vcpu->regs.trap.scause, vcpu->regs.trap.stval) == 0)
             return false;
-        return vcpu_fail(vcpu, exit, "the guest cannot take an illegal-instruction exception");
+        return vcpu_fail(vcpu, exit, "the guest cannot take an access fault");
+    case EXC_VIRTUAL_INST:
+        return virtual_insn(vcpu, exit);
     default:
         return vcpu_fail(vcpu, exit, "unexpected exception from the guest");
     }

@@ -64,7 +64,7 @@ int vcpu_fetch_guest(struct vcpu *vcpu, unsigned long gva, uint16_t *halfword)
 {
     struct guest_ctx c;
     enter_guest_space(vcpu, GUEST_VIRTUAL, &c);
-    int err = _guest_fetch_u16(gva, halfword) < 0 ? -EFAULT : 0;
+    int err = _guest_fetch_u16(gva, halfword);
     leave_guest_space(&c);
     return err;
 }

@@ -61,6 +61,7 @@ enum vcpu_exit_reason {
     VCPU_EXIT_IDLE,                 /* wait for an interrupt: HSM suspend, or wfi */
     VCPU_EXIT_MMIO_READ,            /* a load from a device */
     VCPU_EXIT_MMIO_WRITE,           /* a store to a device */
+    VCPU_EXIT_YIELD,                /* the guest waits for another vCPU (wrs) */
 };
 enum vcpu_access { VCPU_ACCESS_FETCH, VCPU_ACCESS_LOAD, VCPU_ACCESS_STORE };
 
@@ -111,6 +112,8 @@ int vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause, unsigned long 
 void vcpu_post_interrupt(struct vcpu *vcpu, unsigned irq, bool pending);
 void vcpu_take_posted(struct vcpu *vcpu);
 #define INSN_WFI        0x10500073U
+#define INSN_WRS_NTO    0x00d00073U
+#define INSN_WRS_STO    0x01d00073U
 void vcpu_set_wfi_exits(struct vcpu *vcpu, bool on);
 bool vcpu_interrupt_pending(struct vcpu *vcpu);
 uint64_t vcpu_wake_deadline(const struct vcpu *vcpu);

@@ -116,9 +116,11 @@ static void sched_tick(struct hart_sched *s)
 static struct vm_cpu *sched_pick(struct hart_sched *s)
 {
     struct vm_cpu *c = s->current;
-    if (c && !s->slice_over && sched_runnable(s, c))
+    if (c && !s->slice_over && !c->yielded && sched_runnable(s, c))
         return c;
     s->slice_over = false;
+    if (c)
+        c->yielded = false;
     if (c && __atomic_load_n(&c->vm->state, __ATOMIC_SEQ_CST) != VM_RUNNING)
         sched_unload(s);
     for (unsigned k = 1; k <= s->n; k++) {

@@ -336,6 +336,8 @@ void vm_serve_exit(struct vm *vm, struct vm_cpu *c, const struct vcpu_exit *exit
         c->waiting = true;
         if (exit->idle.suspend)
             __atomic_store_n(&c->hsm, SBI_HSM_STATE_SUSPENDED, __ATOMIC_RELEASE);
+        break;case VCPU_EXIT_YIELD:
+        c->yielded = true;
         break;
     case VCPU_EXIT_SEND_IPI:
     case VCPU_EXIT_RFENCE: {

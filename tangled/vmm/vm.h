@@ -30,6 +30,7 @@ struct vm_cpu {                         /* a vCPU, as the monitor sees it */
     bool shares_hart;               /* with other vCPUs: time slices, wfi exits */
     int hsm;                        /* SBI_HSM_STATE_*: what hart_get_status says */
     bool waiting;                   /* in wfi or suspended, until an interrupt */
+    bool yielded;                   /* it gave up its slice (wrs) */
     bool on_cpu;                    /* a hart holds it or is looking at it */
     uint64_t start_entry;           /* of a hart_start in progress */
     unsigned long start_opaque;

@@ -104,12 +104,14 @@ void vcpu_timer_to_hart(struct vcpu *vcpu)
 /* Instructions at FAKE_RAM_GPA, for the decoder's memory path. */
 uint16_t fake_code[8];
 unsigned long fake_injected, fake_injected_tval;
+unsigned long fake_fetch_fault = EXC_LOAD_PAGE_FAULT;
 
+/* 0, or the fault's cause negated, as the guarded hlvx.hu returns. */
 int vcpu_fetch_guest(struct vcpu *vcpu, unsigned long gva, uint16_t *halfword)
 {
     (void)vcpu;
     if (gva < FAKE_RAM_GPA || gva >= FAKE_RAM_GPA + sizeof fake_code)
-        return -EFAULT;
+        return -(int)fake_fetch_fault;
     *halfword = fake_code[(gva - FAKE_RAM_GPA) / 2];
     return 0;
 }

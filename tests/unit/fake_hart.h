@@ -14,4 +14,5 @@ extern const char *console_input;           /* what console_getc returns, then -
 extern uint64_t fake_time, fake_guest_timer;  /* the hart's clock and timer */
 extern uint16_t fake_code[8];                 /* instructions at FAKE_RAM_GPA */
 extern unsigned long fake_injected, fake_injected_tval;  /* the last exception injected */
+extern unsigned long fake_fetch_fault;      /* the cause of a fetch outside fake_code */
 #endif

@@ -288,8 +288,23 @@ int main(void)
     fake_injected = 0;
     CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_LOAD_ACCESS, "FP load: access fault");
     v.regs.guest.sepc = 0x1000;                 /* the fetch of the instruction faults */
-    CHECK(!vcpu_handle_exit(&v, &ex) && v.regs.guest.sepc == 0x1000,
-          "an unreadable instruction: run it again");
+    fake_injected = 0;
+    CHECK(!vcpu_handle_exit(&v, &ex) && v.regs.guest.sepc == 0x1000 &&
+          fake_injected == EXC_INST_PAGE_FAULT && fake_injected_tval == 0x1000,
+          "an unreadable instruction: the guest takes an instruction page fault");
+    fake_fetch_fault = EXC_LOAD_ACCESS;
+    CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_INST_ACCESS,
+          "a read refused by an access fault: an instruction access fault");
+    fake_fetch_fault = EXC_LOAD_GUEST_PAGE_FAULT;
+    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_FAIL,
+          "an instruction the G-stage does not map: FAIL, never a retry");
+    fake_fetch_fault = EXC_LOAD_PAGE_FAULT;
+    v.regs.guest.sepc = FAKE_RAM_GPA + 14;      /* a 32-bit load whose second half faults */
+    fake_code[7] = 0x2003;
+    fake_injected = 0;
+    CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_INST_PAGE_FAULT &&
+          fake_injected_tval == FAKE_RAM_GPA + 16, "the fault is at the second halfword");
+    fake_code[7] = 0;
 
     v.regs.trap.scause = EXC_INST_GUEST_PAGE_FAULT;
     v.regs.trap.htval = 0x3fffffffffUL;
@@ -307,8 +322,30 @@ int main(void)
     CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_ILLEGAL_INST &&
           fake_injected_tval == 0x60002573,
           "another virtual instruction: the guest gets an illegal-instruction exception");
-    v.regs.trap.scause = EXC_LOAD_ACCESS;
-    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_FAIL, "access fault: FAIL");
+    v.regs.guest.sepc = 0x80200abc;
+    v.regs.trap = (struct vcpu_trap_csrs){ EXC_VIRTUAL_INST, INSN_WRS_STO, 0, 0 };
+    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_YIELD &&
+          v.regs.guest.sepc == 0x80200ac0, "wrs.sto: YIELD, sepc past it");
+    v.regs.guest.sepc = FAKE_RAM_GPA;           /* no Sstvala: stval 0, read the instruction */
+    v.regs.trap = (struct vcpu_trap_csrs){ EXC_VIRTUAL_INST, 0, 0, 0 };
+    fake_code[0] = 0x0073;                      /* wrs.nto */
+    fake_code[1] = 0x00d0;
+    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_YIELD &&
+          v.regs.guest.sepc == FAKE_RAM_GPA + 4, "wrs.nto with stval 0: read, YIELD");
+    v.regs.guest.sepc = FAKE_RAM_GPA;
+    fake_code[1] = 0x1050;                      /* wfi */
+    CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_IDLE &&
+          v.regs.guest.sepc == FAKE_RAM_GPA + 4, "wfi with stval 0: read, IDLE");
+    v.regs.guest.sepc = 0x1000;
+    fake_injected = 0;
+    CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_INST_PAGE_FAULT &&
+          v.regs.guest.sepc == 0x1000, "stval 0 and an unreadable instruction: a page fault");
+    v.regs.trap = (struct vcpu_trap_csrs){ EXC_LOAD_ACCESS, 0x80201000, 0, 0 };
+    fake_injected = 0;
+    CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_LOAD_ACCESS &&
+          fake_injected_tval == 0x80201000, "a load access fault goes to the guest");
+    v.regs.trap.scause = EXC_INST_ACCESS;
+    CHECK(!vcpu_handle_exit(&v, &ex) && fake_injected == EXC_INST_ACCESS, "so does a fetch's");
     v.regs.trap.scause = SCAUSE_INTERRUPT | IRQ_S_EXT;
     CHECK(vcpu_handle_exit(&v, &ex) && ex.reason == VCPU_EXIT_EXTERNAL_INTERRUPT,
           "supervisor external interrupt");
