@@ -44,6 +44,14 @@ hext_probe_trap:
     addi    t0, t0, 4
     csrw    sepc, t0
     sret
+    .globl hext_probe_hstateen0
+hext_probe_hstateen0:               /* int hext_probe_hstateen0(void) */
+    la      t0, hext_probe_trap
+    csrrw   t1, stvec, t0
+    li      a0, 1
+    csrr    t2, 0x60c               /* hstateen0: illegal without Smstateen */
+    csrw    stvec, t1
+    ret
 
     .section .stacks, "aw", @nobits
     .balign 16

@@ -52,6 +52,12 @@ static noreturn void refuse_without_h(unsigned long hartid)
            hartid);
     power_off(true);
 }
+static noreturn void refuse_without_sv39x4(unsigned long hartid)
+{
+    printf("rvh: hart %lu has H but no Sv39x4 G-stage translation: cannot host guests\n",
+           hartid);
+    power_off(true);
+}
 static void report_hext(void)
 {
     printf("rvh: H extension: present\n");
@@ -61,8 +67,6 @@ static void report_hext(void)
     printf("rvh: hedeleg=0x%lx hideleg=0x%lx hcounteren=0x%lx henvcfg=0x%lx hvip=0x%lx\n",
            csr_read(hedeleg), csr_read(hideleg), csr_read(hcounteren),
            csr_read(henvcfg), csr_read(hvip));
-    if (!hext.sv39x4)
-        printf("rvh: warning: no Sv39x4; later stages need it for guest memory\n");
 }
 
 noreturn void hyp_main(unsigned long hartid, unsigned long dtb)
@@ -74,6 +78,8 @@ noreturn void hyp_main(unsigned long hartid, unsigned long dtb)
     if (!has_hardware_support())
         refuse_without_h(hartid);
     hext_probe(&hext);
+    if (!hext.sv39x4)
+        refuse_without_sv39x4(hartid);
     hext_enable_hart();
     report_hext();
     printf("rvh: this hart can host guests\n");

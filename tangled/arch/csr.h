@@ -53,6 +53,11 @@
 #define HGATP_MODE_SV57X4   10UL
 
 #define HENVCFG_STCE        (1UL << 63)
+#define CSR_SENVCFG         0x10a
+#define CSR_SSTATEEN0       0x10c
+#define CSR_HSTATEEN0       0x60c
+#define HSTATEEN0_SE0       (1UL << 63)
+#define HSTATEEN0_ENVCFG    (1UL << 62)
 #define CSR_STIMECMP        0x14d
 #define CSR_VSTIMECMP       0x24d
 

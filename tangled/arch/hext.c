@@ -5,6 +5,7 @@
 #include "arch/trap.h"
 
 int hext_probe_hgatp(void);     /* asm/boot.S */
+int hext_probe_hstateen0(void);
 
 struct hext_info hext;
 
@@ -38,6 +39,7 @@ void hext_probe(struct hext_info *info)
     csr_set(henvcfg, HENVCFG_STCE);
     info->sstc = (csr_read(henvcfg) & HENVCFG_STCE) != 0;
     csr_clear(henvcfg, HENVCFG_STCE);
+    info->stateen = hext_probe_hstateen0() != 0;
 }
 #define HEDELEG_GUEST ((1UL << EXC_INST_MISALIGNED) | (1UL << EXC_ILLEGAL_INST) |   \
                        (1UL << EXC_BREAKPOINT) | (1UL << EXC_ECALL_U) |           \
@@ -51,4 +53,6 @@ void hext_enable_hart(void)
     csr_write(hcounteren, 0x7);     /* CY | TM | IR */
     csr_write(henvcfg, 0);
     csr_write(hvip, 0);
+    if (hext.stateen)
+        csr_write(CSR_HSTATEEN0, HSTATEEN0_SE0 | HSTATEEN0_ENVCFG);
 }

@@ -10,6 +10,7 @@ struct hext_info {
     bool sv39x4, sv48x4, sv57x4;  /* G-stage translation modes hgatp accepts */
     unsigned vmid_bits;     /* VMIDLEN: 0..14 */
     bool sstc;              /* henvcfg.STCE sticks: the hart has Sstc */
+    bool stateen;           /* hstateen0 exists: the hart has Smstateen */
 };
 
 extern struct hext_info hext;

@@ -33,6 +33,10 @@ static void vcpu_load(struct vcpu *vcpu)
     hfence_gvma_vmid(vcpu->hgatp >> HGATP_VMID_SHIFT & HGATP_VMID_MASK);
     vcpu_fp_load(&vcpu->fp);
     __asm__ volatile("hfence.vvma zero, zero" ::: "memory");
+    __asm__ volatile("fence.i" ::: "memory");
+    csr_write(CSR_SENVCFG, vcpu->senvcfg);
+    if (hext.stateen)
+        csr_write(CSR_SSTATEEN0, vcpu->sstateen0);
     vcpu->loaded = true;
 }
 void vcpu_put(struct vcpu *vcpu)
@@ -58,6 +62,9 @@ void vcpu_put(struct vcpu *vcpu)
         vcpu_fp_save(&vcpu->fp);
         vcpu->regs.guest.sstatus = (vcpu->regs.guest.sstatus & ~SSTATUS_FS) | SSTATUS_FS_CLEAN;
     }
+    vcpu->senvcfg = csr_read(CSR_SENVCFG);
+    if (hext.stateen)
+        vcpu->sstateen0 = csr_read(CSR_SSTATEEN0);
     vcpu->loaded = false;
 }
 

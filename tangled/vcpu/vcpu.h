@@ -43,6 +43,7 @@ struct vcpu {
     unsigned long posted;           /* VS interrupts posted from any hart: hvip bits */
     bool posted_changed;            /* posted has news for the vCPU's hart */
     struct vcpu_fp { uint64_t f[32]; uint64_t fcsr; } fp;   /* asm/fp.S */
+    unsigned long senvcfg, sstateen0;   /* S CSRs a guest writes directly */
     unsigned long requests;         /* VCPU_REQ_* bits left by other harts */
 };
 enum vcpu_exit_reason {
