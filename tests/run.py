@@ -616,6 +616,10 @@ CASES = [
     ("no-h", qemu_case(cpu="rv64,h=false", expect=BANNER + [
         r"^rvh: hart 0 has no hypervisor extension \(H\): cannot host guests; run QEMU with -cpu rv64",
         r"^rvh: power off \(failure\)$"], forbid=NO_BUG + [r"H extension: present"])),
+    # Without Sv39x4 QEMU keeps hgatp's old mode: RVH must refuse, never run a guest.
+    ("no-sv39x4", qemu_case(cpu="rv64,sv39=off,sv48=off,sv57=off", guest=HELLO, expect=BANNER + [
+        r"^rvh: hart 0 has H but no Sv39x4 G-stage translation: cannot host guests$",
+        r"^rvh: power off \(failure\)$"], forbid=NO_BUG + [r"^vmm: vm0", r"ok \d+ - "])),
     ("offsets-guard", case_offsets_guard),
     ("hello", qemu_case(guest=HELLO, expect=BANNER + [
         r"^vmm: vm0: 128 MiB at 0x80000000 \(host 0x[0-9a-f]+\), entry 0x80200000, device tree 0x87e00000",
