@@ -53,6 +53,10 @@
 #define HGATP_MODE_SV57X4   10UL
 
 #define HENVCFG_STCE        (1UL << 63)
+#define HENVCFG_PBMTE       (1UL << 62)
+#define HENVCFG_CBZE        (1UL << 7)
+#define HENVCFG_CBCFE       (1UL << 6)
+#define HENVCFG_CBIE_FLUSH  (1UL << 4)     /* CBIE = 01: cbo.inval flushes */
 #define CSR_SENVCFG         0x10a
 #define CSR_SSTATEEN0       0x10c
 #define CSR_HSTATEEN0       0x60c

@@ -39,6 +39,10 @@ void hext_probe(struct hext_info *info)
     csr_set(henvcfg, HENVCFG_STCE);
     info->sstc = (csr_read(henvcfg) & HENVCFG_STCE) != 0;
     csr_clear(henvcfg, HENVCFG_STCE);
+    unsigned long want = HENVCFG_CBIE_FLUSH | HENVCFG_CBCFE | HENVCFG_CBZE | HENVCFG_PBMTE;
+    csr_set(henvcfg, want);
+    info->envcfg = csr_read(henvcfg) & want;
+    csr_clear(henvcfg, want);
     info->stateen = hext_probe_hstateen0() != 0;
 }
 #define HEDELEG_GUEST ((1UL << EXC_INST_MISALIGNED) | (1UL << EXC_ILLEGAL_INST) |   \

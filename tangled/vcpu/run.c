@@ -25,7 +25,7 @@ static void vcpu_load(struct vcpu *vcpu)
     csr_write(scounteren, vs->scounteren);
     csr_write(hvip, vs->hvip);
     csr_write(htimedelta, vs->htimedelta);
-    csr_write(henvcfg, vcpu->sstc ? HENVCFG_STCE : 0);
+    csr_write(henvcfg, vcpu->envcfg | (vcpu->sstc ? HENVCFG_STCE : 0));
     if (!vcpu->sstc && hext.sstc)
         csr_write(CSR_VSTIMECMP, ~0UL);
     vcpu_timer_to_hart(vcpu);
@@ -153,6 +153,13 @@ void vcpu_timer_to_hart(struct vcpu *vcpu)
         csr_write(CSR_VSTIMECMP, vcpu->regs.vs.vstimecmp);
     else
         timer_set_guest(host_deadline(vcpu));
+}
+int vcpu_set_envcfg(struct vcpu *vcpu, unsigned long envcfg)
+{
+    if (envcfg & ~hext.envcfg)
+        return -EINVAL;
+    vcpu->envcfg = envcfg;
+    return 0;
 }
 int vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause, unsigned long tval)
 {

@@ -39,6 +39,7 @@ struct vcpu {
     uint64_t timer_deadline;        /* SBI set_timer: when VSTIP is due; ~0 = never */
     bool sstc;                      /* the guest owns vstimecmp (henvcfg.STCE) */
     unsigned long exits_by_kind[VCPU_EXIT_KINDS];
+    unsigned long envcfg;           /* henvcfg bits but STCE: CBIE, CBCFE, CBZE, PBMTE */
     struct insn_mmio mmio;          /* the access in progress, until completed */
     unsigned long posted;           /* VS interrupts posted from any hart: hvip bits */
     bool posted_changed;            /* posted has news for the vCPU's hart */
@@ -107,6 +108,7 @@ void vcpu_fence_local(struct vcpu *vcpu, unsigned kind, unsigned long start,
 void vcpu_reset_vs_state(struct vcpu *vcpu);
 int vcpu_setup_timer(struct vcpu *vcpu, bool sstc, uint64_t htimedelta);
 void vcpu_timer_to_hart(struct vcpu *vcpu);
+int vcpu_set_envcfg(struct vcpu *vcpu, unsigned long envcfg);
 int vcpu_fetch_guest(struct vcpu *vcpu, unsigned long gva, uint16_t *halfword);
 int vcpu_mmio_complete(struct vcpu *vcpu, uint64_t value);
 int vcpu_inject_exception(struct vcpu *vcpu, unsigned long cause, unsigned long tval);

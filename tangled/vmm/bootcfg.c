@@ -76,6 +76,7 @@ int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_ha
     if (!cfg->isa)
         return -EINVAL;
     fdt_prop_u32(&f, cpu, "riscv,cboz-block-size", &cfg->cboz_block);
+    fdt_prop_u32(&f, cpu, "riscv,cbom-block-size", &cfg->cbom_block);
     return bootcfg_options(cfg);
 }
 

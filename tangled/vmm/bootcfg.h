@@ -9,6 +9,7 @@ struct boot_config {
     uint64_t initrd_start, initrd_end;  /* the guest image; both 0 if none */
     uint32_t timebase;                  /* timer ticks per second */
     uint32_t cboz_block;                /* riscv,cboz-block-size; 0 if none */
+    uint32_t cbom_block;                /* riscv,cbom-block-size; 0 if none */
     const char *isa;                    /* the boot hart's riscv,isa */
     const char *bootargs;               /* /chosen/bootargs, "" if none */
     uint64_t guest_mem;                 /* mem=: guest RAM in bytes */

@@ -22,17 +22,28 @@ static int isa_append(char *out, size_t cap, size_t *len, const char *s, size_t 
     out[*len] = '\0';
     return 0;
 }
-static bool isa_allowed(const char *ext, size_t n, bool sstc)
+static const struct { const char *name; unsigned offer; } isa_offered[] = {
+    { "sstc", GUEST_OFFER_SSTC }, { "zicbom", GUEST_OFFER_ZICBOM },
+    { "zicboz", GUEST_OFFER_ZICBOZ }, { "svpbmt", GUEST_OFFER_SVPBMT },
+};
+
+static bool isa_is(const char *ext, size_t n, const char *name)
 {
-    if (sstc && n == 4 && strncmp(ext, "sstc", 4) == 0)
-        return true;
+    return strlen(name) == n && strncmp(ext, name, n) == 0;
+}
+
+static bool isa_allowed(const char *ext, size_t n, unsigned offer)
+{
+    for (size_t i = 0; i < sizeof isa_offered / sizeof *isa_offered; i++)
+        if ((offer & isa_offered[i].offer) && isa_is(ext, n, isa_offered[i].name))
+            return true;
     for (size_t i = 0; i < sizeof isa_passthrough / sizeof *isa_passthrough; i++)
-        if (strlen(isa_passthrough[i]) == n && strncmp(ext, isa_passthrough[i], n) == 0)
+        if (isa_is(ext, n, isa_passthrough[i]))
             return true;
     return false;
 }
 
-int guest_isa(const char *host_isa, bool sstc, char *out, size_t cap)
+int guest_isa(const char *host_isa, unsigned offer, char *out, size_t cap)
 {
     size_t len = 0;
     const char *p = host_isa + 4;
@@ -50,7 +61,7 @@ int guest_isa(const char *host_isa, bool sstc, char *out, size_t cap)
         const char *ext = ++p;
         while (*p && *p != '_')
             p++;
-        if (isa_allowed(ext, (size_t)(p - ext), sstc) &&
+        if (isa_allowed(ext, (size_t)(p - ext), offer) &&
             (isa_append(out, cap, &len, "_", 1) < 0 ||
              isa_append(out, cap, &len, ext, (size_t)(p - ext)) < 0))
             return -ENOSPC;
@@ -71,11 +82,19 @@ static int isa_list(const char *isa, char *out, size_t cap)
     }
     return (int)len;
 }
+bool isa_has(const char *isa, const char *ext)
+{
+    size_t n = strlen(ext);
+    for (const char *p = strchr(isa, '_'); p; p = strchr(p + 1, '_'))
+        if (strncmp(p + 1, ext, n) == 0 && (p[n + 1] == '_' || p[n + 1] == '\0'))
+            return true;
+    return false;
+}
 static int write_cpus(struct fdt_writer *w, const struct guest_dtb_info *info)
 {
     char isa[256], list[512], name[32];
     int n;
-    if (guest_isa(info->host_isa, info->sstc, isa, sizeof isa) < 0 ||
+    if (guest_isa(info->host_isa, info->offer, isa, sizeof isa) < 0 ||
         (n = isa_list(isa, list, sizeof list)) < 0)
         return -EINVAL;
     fdt_w_node(w, "cpus");
@@ -91,6 +110,10 @@ static int write_cpus(struct fdt_writer *w, const struct guest_dtb_info *info)
         fdt_w_prop_str(w, "riscv,isa", isa);
         fdt_w_prop_str(w, "riscv,isa-base", "rv64i");
         fdt_w_prop(w, "riscv,isa-extensions", list, (size_t)n);
+        if (info->offer & GUEST_OFFER_ZICBOM)
+            fdt_w_prop_u32(w, "riscv,cbom-block-size", info->cbom_block);
+        if (info->offer & GUEST_OFFER_ZICBOZ)
+            fdt_w_prop_u32(w, "riscv,cboz-block-size", info->cboz_block);
         fdt_w_prop_str(w, "mmu-type", "riscv,sv39");
         fdt_w_prop_str(w, "status", "okay");
         fdt_w_node(w, "interrupt-controller");

@@ -11,7 +11,8 @@ struct guest_dtb_info {
     unsigned nr_harts;
     uint32_t timebase;
     const char *host_isa;       /* the host's riscv,isa, filtered for the guest */
-    bool sstc;                  /* offer Sstc (chapter 6) */
+    unsigned offer;             /* GUEST_OFFER_*: what the VM enables */
+    uint32_t cbom_block, cboz_block;    /* with Zicbom, Zicboz: block sizes */
     const char *bootargs;       /* the guest's /chosen/bootargs */
     uint64_t uart_base;             /* 0: no UART */
     uint64_t testdev_base;          /* 0: no test device */
@@ -19,8 +20,14 @@ struct guest_dtb_info {
     unsigned uart_irq;              /* the UART's PLIC source */
 };
 
+#define GUEST_OFFER_SSTC    1u  /* the guest owns vstimecmp (chapter 6) */
+#define GUEST_OFFER_ZICBOM  2u  /* henvcfg.CBIE and CBCFE (chapter 6) */
+#define GUEST_OFFER_ZICBOZ  4u  /* henvcfg.CBZE */
+#define GUEST_OFFER_SVPBMT  8u  /* henvcfg.PBMTE */
+
 int guest_dtb_build(void *buf, size_t cap, const struct guest_dtb_info *info);
-int guest_isa(const char *host_isa, bool sstc, char *out, size_t cap);
+int guest_isa(const char *host_isa, unsigned offer, char *out, size_t cap);
+bool isa_has(const char *isa, const char *ext);
 
 #endif
 #define GUEST_PLIC_PHANDLE  0x100   /* above the harts' 1..n */

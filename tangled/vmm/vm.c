@@ -85,6 +85,25 @@ static int vm_plic_write(void *ctx, uint64_t off, unsigned width, uint64_t value
 {
     return vplic_write(&((struct vm *)ctx)->plic, off, width, value);
 }
+static unsigned long vm_envcfg(const struct boot_config *b, struct guest_dtb_info *info)
+{
+    unsigned long e = 0, cbom = HENVCFG_CBIE_FLUSH | HENVCFG_CBCFE;
+    if ((hext.envcfg & cbom) == cbom && b->cbom_block && isa_has(b->isa, "zicbom")) {
+        e |= cbom;
+        info->offer |= GUEST_OFFER_ZICBOM;
+        info->cbom_block = b->cbom_block;
+    }
+    if ((hext.envcfg & HENVCFG_CBZE) && b->cboz_block && isa_has(b->isa, "zicboz")) {
+        e |= HENVCFG_CBZE;
+        info->offer |= GUEST_OFFER_ZICBOZ;
+        info->cboz_block = b->cboz_block;
+    }
+    if ((hext.envcfg & HENVCFG_PBMTE) && isa_has(b->isa, "svpbmt")) {
+        e |= HENVCFG_PBMTE;
+        info->offer |= GUEST_OFFER_SVPBMT;
+    }
+    return e;
+}
 
 int vm_create(struct vm *vm, unsigned id, const struct boot_config *boot,
               unsigned nr_vcpus, struct page_pool *pool,
@@ -127,7 +146,10 @@ int vm_boot(struct vm *vm)
         .timebase = vm->boot->timebase, .host_isa = vm->boot->isa,
         .bootargs = "",
     };
-    info.sstc = vm->sstc = hext.sstc && !vm->boot->sstc_off;
+    vm->sstc = hext.sstc && !vm->boot->sstc_off;
+    if (vm->sstc)
+        info.offer |= GUEST_OFFER_SSTC;
+    vm->envcfg = vm_envcfg(vm->boot, &info);
     memset(&vm->bus, 0, sizeof vm->bus);
     uart_init(&vm->uart, vm_uart_tx, vm_uart_rx, vm);
     struct mmio_device uart = { "uart", VM_UART_BASE, 0x100, vm_uart_read, vm_uart_write, vm };
@@ -178,6 +200,8 @@ int vm_cpu_start(struct vm *vm, struct vm_cpu *c, uint64_t entry, unsigned long 
         vcpu_set_gstage_root(vcpu, gstage_hgatp(&vm->gstage)))
         return -EINVAL;
     if (vcpu_setup_timer(vcpu, vm->sstc, vm->htimedelta))
+        return -EINVAL;
+    if (vcpu_set_envcfg(vcpu, vm->envcfg))
         return -EINVAL;
     vcpu_set_wfi_exits(vcpu, c->shares_hart);
     return 0;

@@ -55,6 +55,7 @@ struct vm {
     unsigned long echo_calls, echo_mismatches;
     unsigned long boots;            /* how often vm_boot has run */
     bool sstc;                      /* its vCPUs own vstimecmp */
+    unsigned long envcfg;           /* henvcfg bits its vCPUs get, besides STCE */
     struct mmio_bus bus;
     struct uart16550 uart;
     uint8_t testdev[4096];

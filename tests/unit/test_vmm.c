@@ -160,7 +160,8 @@ static void test_guest_dtb(void)
     info.uart_base = 0x10000000;
     info.plic_base = 0xc000000;
     info.uart_irq = 10;
-    info.sstc = true;
+    info.offer = GUEST_OFFER_SSTC | GUEST_OFFER_ZICBOM;
+    info.cbom_block = 64;
     info.host_isa = "rv64imafdcbvh_zicbom_zicntr_zicsr_zifencei_zihpm_zawrs_zba_sstc_svadu";
     size = guest_dtb_build(buf, sizeof buf, &info);
     FILE *out = fopen(GUEST_DTB, "wb");
