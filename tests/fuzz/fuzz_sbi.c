@@ -146,11 +146,14 @@ static void guest_page_fault(struct input *in, unsigned long cause)
     fake_injected = ~0UL;
     bool to_monitor = vcpu_handle_exit(&v, &ex);
     if (!to_monitor) {
-        /* Retried (the instruction could not be read) or an access fault injected. */
+        /* An access fault injected, or the instruction could not be read and
+           the guest takes the fetch's page fault: never a silent retry. */
         MUST(v.regs.guest.sepc == sepc);
-        MUST(fake_injected == ~0UL || fake_injected == EXC_LOAD_ACCESS ||
-             fake_injected == EXC_STORE_ACCESS);
-        if (fake_injected != ~0UL)
+        MUST(fake_injected == EXC_LOAD_ACCESS || fake_injected == EXC_STORE_ACCESS ||
+             fake_injected == EXC_INST_PAGE_FAULT);
+        if (fake_injected == EXC_INST_PAGE_FAULT)
+            MUST(fake_injected_tval == sepc || fake_injected_tval == sepc + 2);
+        else
             MUST(fake_injected_tval == v.regs.trap.stval);
         MUST(memcmp(regs, v.regs.guest_x, sizeof regs) == 0);
         return;
