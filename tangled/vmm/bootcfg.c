@@ -77,6 +77,7 @@ int bootcfg_read(struct boot_config *cfg, const void *dtb, unsigned long boot_ha
         return -EINVAL;
     fdt_prop_u32(&f, cpu, "riscv,cboz-block-size", &cfg->cboz_block);
     fdt_prop_u32(&f, cpu, "riscv,cbom-block-size", &cfg->cbom_block);
+    cfg->mmu_type = fdt_prop_string(&f, cpu, "mmu-type");
     return bootcfg_options(cfg);
 }
 

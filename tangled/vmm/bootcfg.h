@@ -11,6 +11,7 @@ struct boot_config {
     uint32_t cboz_block;                /* riscv,cboz-block-size; 0 if none */
     uint32_t cbom_block;                /* riscv,cbom-block-size; 0 if none */
     const char *isa;                    /* the boot hart's riscv,isa */
+    const char *mmu_type;               /* its mmu-type; NULL if none */
     const char *bootargs;               /* /chosen/bootargs, "" if none */
     uint64_t guest_mem;                 /* mem=: guest RAM in bytes */
     bool sstc_off;                  /* sstc=off: emulate the timer even with Sstc */

@@ -114,7 +114,7 @@ static int write_cpus(struct fdt_writer *w, const struct guest_dtb_info *info)
             fdt_w_prop_u32(w, "riscv,cbom-block-size", info->cbom_block);
         if (info->offer & GUEST_OFFER_ZICBOZ)
             fdt_w_prop_u32(w, "riscv,cboz-block-size", info->cboz_block);
-        fdt_w_prop_str(w, "mmu-type", "riscv,sv39");
+        fdt_w_prop_str(w, "mmu-type", info->mmu_type ? info->mmu_type : "riscv,sv39");
         fdt_w_prop_str(w, "status", "okay");
         fdt_w_node(w, "interrupt-controller");
         fdt_w_prop_u32(w, "#interrupt-cells", 1);

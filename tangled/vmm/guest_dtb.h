@@ -11,6 +11,7 @@ struct guest_dtb_info {
     unsigned nr_harts;
     uint32_t timebase;
     const char *host_isa;       /* the host's riscv,isa, filtered for the guest */
+    const char *mmu_type;       /* the host's mmu-type, or NULL for Sv39 */
     unsigned offer;             /* GUEST_OFFER_*: what the VM enables */
     uint32_t cbom_block, cboz_block;    /* with Zicbom, Zicboz: block sizes */
     const char *bootargs;       /* the guest's /chosen/bootargs */

@@ -144,6 +144,7 @@ int vm_boot(struct vm *vm)
     struct guest_dtb_info info = {
         .ram_gpa = vm->ram.gpa, .ram_size = vm->ram.size, .nr_harts = vm->nr_vcpus,
         .timebase = vm->boot->timebase, .host_isa = vm->boot->isa,
+        .mmu_type = vm->boot->mmu_type,
         .bootargs = "",
     };
     vm->sstc = hext.sstc && !vm->boot->sstc_off;
