@@ -77,6 +77,8 @@ int vcpu_run(struct vcpu *vcpu, struct vcpu_exit *exit)
         vcpu_load(vcpu);
     if (__atomic_load_n(&vcpu->posted_changed, __ATOMIC_RELAXED))
         vcpu_take_posted(vcpu);
+    if (vcpu->sta.dirty)
+        sta_publish(vcpu);
     if (__atomic_load_n(&vcpu->requests, __ATOMIC_RELAXED))
         vcpu_take_requests(vcpu);
     vcpu->exit = exit;

@@ -11,6 +11,7 @@ static const struct vcpu_sbi_ext sbi_extensions[] = {
     { SBI_EXT_RFENCE, SBI_EXT_RFENCE, sbi_rfence_call },
     { SBI_EXT_BASE, SBI_EXT_BASE, sbi_base_call },
     { SBI_EXT_HSM, SBI_EXT_HSM, sbi_hsm_call },
+    { SBI_EXT_STA, SBI_EXT_STA, sbi_sta_call },
 };
 
 bool vcpu_sbi_call(struct vcpu *vcpu, struct vcpu_exit *exit)

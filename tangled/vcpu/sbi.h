@@ -31,5 +31,7 @@ bool rfence_range(unsigned long start, unsigned long size,
                   unsigned long *first, unsigned long *pages);
 uint64_t host_deadline(const struct vcpu *vcpu);
 bool vcpu_timer_expired(struct vcpu *vcpu);
+sbi_handler sbi_sta_call;
+void sta_publish(struct vcpu *vcpu);
 
 #endif

@@ -32,6 +32,25 @@ uint64_t vcpu_wake_deadline(const struct vcpu *vcpu)
         return TIMER_NEVER;
     return due + boot;
 }
+void vcpu_add_steal(struct vcpu *vcpu, uint64_t ns)
+{
+    if (vcpu->sta.on) {
+        vcpu->sta.steal += ns;
+        vcpu->sta.dirty = true;
+    }
+}
+void sta_publish(struct vcpu *vcpu)
+{
+    struct vcpu_sta *st = &vcpu->sta;
+    uint32_t odd = ++st->sequence, even = ++st->sequence;
+    st->dirty = false;
+    if (vcpu_write_guest(vcpu, GUEST_PHYSICAL, st->shmem, &odd, 4) < 0)
+        return;
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    vcpu_write_guest(vcpu, GUEST_PHYSICAL, st->shmem + 8, &st->steal, 8);
+    __atomic_thread_fence(__ATOMIC_RELEASE);
+    vcpu_write_guest(vcpu, GUEST_PHYSICAL, st->shmem, &even, 4);
+}
 void vcpu_request(struct vcpu *vcpu, unsigned long req)
 {
     __atomic_fetch_or(&vcpu->requests, req, __ATOMIC_SEQ_CST);

@@ -45,6 +45,11 @@ struct vcpu {
     bool posted_changed;            /* posted has news for the vCPU's hart */
     struct vcpu_fp { uint64_t f[32]; uint64_t fcsr; } fp;   /* asm/fp.S */
     unsigned long senvcfg, sstateen0;   /* S CSRs a guest writes directly */
+    struct vcpu_sta {               /* SBI STA: the stolen-time record */
+        uint64_t shmem, steal;      /* its guest-physical address; ns so far */
+        uint32_t sequence;
+        bool on, dirty;             /* reporting; steal grew since written */
+    } sta;
     unsigned long requests;         /* VCPU_REQ_* bits left by other harts */
 };
 enum vcpu_exit_reason {
@@ -123,6 +128,7 @@ uint64_t vcpu_wake_deadline(const struct vcpu *vcpu);
 void vcpu_fp_save(struct vcpu_fp *fp);
 void vcpu_fp_load(const struct vcpu_fp *fp);
 _Static_assert(offsetof(struct vcpu_fp, fcsr) == 256, "asm/fp.S: fcsr at 256");
+void vcpu_add_steal(struct vcpu *vcpu, uint64_t ns);
 #define VCPU_REQ_FENCE_I        1UL     /* fence.i before the guest runs again */
 #define VCPU_REQ_HFENCE_VVMA    2UL     /* hfence.vvma for the VMID, likewise */
 void vcpu_request(struct vcpu *vcpu, unsigned long req);

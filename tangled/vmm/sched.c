@@ -27,6 +27,7 @@ static struct vm *vms[SCHED_MAX_VMS];
 static unsigned nr_vms, live_vms, next_slot;
 static bool any_failed;
 static uint64_t tick_ticks;
+static uint32_t timebase_hz;            /* ticks of time per second */
 static _Thread_local unsigned long this_hart;
 
 void _secondary_start(void);            /* asm/boot.S */
@@ -41,9 +42,11 @@ static void sched_unload(struct hart_sched *s);
 static void sched_idle(struct hart_sched *s);
 static void sched_try_finish(struct vm *vm);
 static bool sched_reboot(struct vm *vm);
+static void sched_account_steal(struct vm_cpu *d);
 void sched_init(unsigned long boot_hart, uint32_t timebase)
 {
     tick_ticks = timebase / SCHED_TICK_HZ;
+    timebase_hz = timebase;
     hart_order[nr_harts++] = boot_hart;
     for (unsigned long id = 0; id < RVH_MAX_HARTS; id++)
         if (id != boot_hart && sbi_hart_status(id) >= 0)
@@ -132,6 +135,7 @@ static struct vm_cpu *sched_pick(struct hart_sched *s)
                 if (s->current)
                     sched_unload(s);
                 s->current = d;
+                sched_account_steal(d);
             }
             return d;
         }
@@ -154,6 +158,8 @@ static void sched_unload(struct hart_sched *s)
     struct vm_cpu *c = s->current;
     vcpu_put(&c->vcpu);
     s->current = NULL;
+    if (!c->waiting && __atomic_load_n(&c->hsm, __ATOMIC_ACQUIRE) == SBI_HSM_STATE_STARTED)
+        c->ready_since = timer_now();
     __atomic_store_n(&c->on_cpu, false, __ATOMIC_SEQ_CST);
 }
 static inline bool sched_runnable(struct hart_sched *s, struct vm_cpu *c)
@@ -254,4 +260,13 @@ void sched_kick(unsigned long hart)
 {
     if (hart != this_hart)
         sbi_ecall(SBI_EXT_IPI, 0, 1, hart, 0, 0, 0, 0);
+}
+static void sched_account_steal(struct vm_cpu *d)
+{
+    if (d->ready_since == 0)
+        return;
+    uint64_t t = timer_now() - d->ready_since;
+    d->ready_since = 0;
+    vcpu_add_steal(&d->vcpu, t / timebase_hz * 1000000000u +
+                             t % timebase_hz * 1000000000u / timebase_hz);
 }

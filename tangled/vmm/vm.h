@@ -35,6 +35,7 @@ struct vm_cpu {                         /* a vCPU, as the monitor sees it */
     uint64_t start_entry;           /* of a hart_start in progress */
     unsigned long start_opaque;
     uint64_t fence_wait;            /* vCPUs that owe this one a remote fence */
+    uint64_t ready_since;           /* left its hart while runnable; 0 if not */
 };
 
 struct vm {

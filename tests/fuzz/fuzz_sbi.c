@@ -25,7 +25,7 @@
  *     (vcpu_fence_local, chapter 5) covers in at most 64 steps.
  * ASan checks that nothing reads or writes outside the fake RAM and stack.
  */
-// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c tangled/vcpu/sbi_base.c tangled/vcpu/sbi_time.c tangled/vcpu/sbi_ipi.c tangled/vcpu/sbi_rfence.c tangled/vcpu/sbi_hsm.c tangled/vcpu/timer.c tangled/vcpu/insn.c tests/unit/fake_hart.c
+// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_sta.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c tangled/vcpu/sbi_base.c tangled/vcpu/sbi_time.c tangled/vcpu/sbi_ipi.c tangled/vcpu/sbi_rfence.c tangled/vcpu/sbi_hsm.c tangled/vcpu/timer.c tangled/vcpu/insn.c tests/unit/fake_hart.c
 #include <errno.h>
 #include "arch/csr.h"
 #include "vcpu/sbi.h"

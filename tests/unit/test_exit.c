@@ -1,5 +1,5 @@
 /* Stage 4: decoding VM exits and the first SBI calls, with made-up traps. */
-// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c tangled/vcpu/sbi_base.c tangled/vcpu/sbi_time.c tangled/vcpu/sbi_ipi.c tangled/vcpu/sbi_rfence.c tangled/vcpu/sbi_hsm.c tangled/vcpu/timer.c tangled/vcpu/insn.c tests/unit/fake_hart.c
+// sources: tangled/vcpu/vcpu.c tangled/vcpu/exit.c tangled/vcpu/sbi.c tangled/vcpu/sbi_sta.c tangled/vcpu/sbi_console.c tangled/vcpu/sbi_legacy.c tangled/vcpu/sbi_srst.c tangled/vcpu/sbi_rvh.c tangled/vcpu/sbi_base.c tangled/vcpu/sbi_time.c tangled/vcpu/sbi_ipi.c tangled/vcpu/sbi_rfence.c tangled/vcpu/sbi_hsm.c tangled/vcpu/timer.c tangled/vcpu/insn.c tests/unit/fake_hart.c
 #include <errno.h>
 #include "check.h"
 #include "arch/csr.h"
@@ -194,6 +194,41 @@ static void test_timer(void)
     v.state = VCPU_READY;
 }
 
+/* STA (SBI 16): the rules of sbi_steal_time_set_shmem, in the spec's order. */
+static void test_sta(void)
+{
+    unsigned long a[6] = { FAKE_RAM_GPA + 0x40, 0, 0, 0, 0, 0 };
+    CHECK(!ecall(SBI_EXT_BASE, 3, SBI_EXT_STA, 0) && a0() == 0 && a1() == 1, "STA is offered");
+    a[2] = 1;
+    CHECK(!ecall6(SBI_EXT_STA, 0, a) && a0() == SBI_ERR_INVALID_PARAM, "flags 1: INVALID_PARAM");
+    a[2] = 0;
+    a[0] = FAKE_RAM_GPA + 0x48;
+    CHECK(!ecall6(SBI_EXT_STA, 0, a) && a0() == SBI_ERR_INVALID_PARAM,
+          "not 64-byte aligned: INVALID_PARAM");
+    a[0] = FAKE_RAM_GPA + 0x40;
+    a[1] = 1;
+    CHECK(!ecall6(SBI_EXT_STA, 0, a) && a0() == SBI_ERR_INVALID_ADDRESS,
+          "an upper half: INVALID_ADDRESS");
+    a[0] = 0x1000;
+    a[1] = 0;
+    CHECK(!ecall6(SBI_EXT_STA, 0, a) && a0() == SBI_ERR_INVALID_ADDRESS && !v.sta.on,
+          "outside guest RAM: INVALID_ADDRESS");
+    memset(fake_ram + 0x40, 0xff, 64);
+    a[0] = FAKE_RAM_GPA + 0x40;
+    int zero = 1;
+    CHECK(!ecall6(SBI_EXT_STA, 0, a) && a0() == SBI_SUCCESS && a1() == 0 && v.sta.on &&
+          v.sta.shmem == FAKE_RAM_GPA + 0x40, "a good record: SUCCESS");
+    for (int i = 0; i < 64; i++)
+        zero &= fake_ram[0x40 + i] == 0;
+    CHECK(zero, "and its 64 bytes are zeroed before the call returns");
+    a[0] = a[1] = ~0UL;
+    a[2] = 0;
+    CHECK(!ecall6(SBI_EXT_STA, 0, a) && a0() == SBI_SUCCESS && !v.sta.on, "all ones: off");
+    a[2] = 2;
+    CHECK(!ecall6(SBI_EXT_STA, 0, a) && a0() == SBI_ERR_INVALID_PARAM, "off with flags: refused");
+    CHECK(!ecall(SBI_EXT_STA, 1, 0, 0) && a0() == SBI_ERR_NOT_SUPPORTED, "STA fid 1");
+}
+
 int main(void)
 {
     struct vcpu_config cfg = { 0, 0, 0, 0x87e00000 };
@@ -207,6 +242,7 @@ int main(void)
     CHECK(!ecall(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, 0x100 | '!', 0), "write_byte takes the low byte");
     CHECK_STR(console, "hi!", "the bytes reach the console");
 
+    test_sta();
     CHECK(!ecall(0x12345678, 0, 1, 2), "an unknown extension stays inside");
     CHECK(a0() == SBI_ERR_NOT_SUPPORTED && a1() == 0, "and is NOT_SUPPORTED");
     CHECK(!ecall(SBI_EXT_DBCN, 99, 0, 0) && a0() == SBI_ERR_NOT_SUPPORTED,
