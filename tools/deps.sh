@@ -83,6 +83,12 @@ debian_mirror() {
     return 0
 }
 
+# QEMU and OpenSBI: on Debian 12 these three come from bookworm-backports
+# (pkg/bookworm-backports: only they, and what they cannot do without, come
+# from there; "apt-get -t bookworm-backports" would take every new
+# dependency from backports too, e.g. libelf1 0.192, which the release's
+# libdw1, needed by gdb-multiarch, cannot live with).
+QEMU_PKGS="qemu-system-misc qemu-system-data opensbi"
 BACKPORTS=""
 if [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]; then
     list=/etc/apt/sources.list.d/rvh-bookworm-backports.sources
@@ -98,7 +104,7 @@ if [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]; then
             $SUDO tee "$list" >/dev/null
         need_update=1
     fi
-    BACKPORTS="-t bookworm-backports"
+    BACKPORTS="/bookworm-backports"
 fi
 
 if [ -z "$missing" ] && qemu_ok && [ -z "${need_update:-}" ]; then
@@ -109,10 +115,15 @@ fi
 [ -n "$SUDO" ] && echo "deps: using sudo to run apt-get for:$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
-# QEMU and OpenSBI from backports (on bookworm), everything else from the release.
-$SUDO apt-get install -y -q --no-install-recommends $BACKPORTS \
-    qemu-system-misc qemu-system-data opensbi
-$SUDO apt-get install -y -q --no-install-recommends $missing
+# One transaction, so that apt resolves the backports and the release together.
+install=""
+for p in $missing; do
+    case " $QEMU_PKGS " in *" $p "*) ;; *) install="$install $p" ;; esac
+done
+for p in $QEMU_PKGS; do
+    install="$install $p$BACKPORTS"
+done
+$SUDO apt-get install -y -q --no-install-recommends $install
 
 if ! qemu_ok; then
     echo "deps: qemu-system-riscv64 >= 10.0 is needed; found: $(qemu-system-riscv64 --version 2>&1 | head -n1)" >&2
