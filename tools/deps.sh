@@ -83,11 +83,11 @@ debian_mirror() {
     return 0
 }
 
-# QEMU and OpenSBI: on Debian 12 these three come from bookworm-backports
-# (pkg/bookworm-backports: only they, and what they cannot do without, come
-# from there; "apt-get -t bookworm-backports" would take every new
-# dependency from backports too, e.g. libelf1 0.192, which the release's
-# libdw1, needed by gdb-multiarch, cannot live with).
+# QEMU and OpenSBI: on Debian 12 these three come from bookworm-backports,
+# after everything else has come from the release: "-t bookworm-backports"
+# also takes the new libraries they need from backports, and had it come
+# first, libelf1 0.192 from there would leave the release's libdw1, which
+# gdb-multiarch needs, uninstallable.
 QEMU_PKGS="qemu-system-misc qemu-system-data opensbi"
 BACKPORTS=""
 if [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]; then
@@ -104,7 +104,7 @@ if [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]; then
             $SUDO tee "$list" >/dev/null
         need_update=1
     fi
-    BACKPORTS="/bookworm-backports"
+    BACKPORTS="-t bookworm-backports"
 fi
 
 if [ -z "$missing" ] && qemu_ok && [ -z "${need_update:-}" ]; then
@@ -115,15 +115,13 @@ fi
 [ -n "$SUDO" ] && echo "deps: using sudo to run apt-get for:$missing"
 export DEBIAN_FRONTEND=noninteractive
 $SUDO apt-get update -q
-# One transaction, so that apt resolves the backports and the release together.
-install=""
+# First what comes from the release, then QEMU and OpenSBI (see QEMU_PKGS).
+rest=""
 for p in $missing; do
-    case " $QEMU_PKGS " in *" $p "*) ;; *) install="$install $p" ;; esac
+    case " $QEMU_PKGS " in *" $p "*) ;; *) rest="$rest $p" ;; esac
 done
-for p in $QEMU_PKGS; do
-    install="$install $p$BACKPORTS"
-done
-$SUDO apt-get install -y -q --no-install-recommends $install
+[ -z "$rest" ] || $SUDO apt-get install -y -q --no-install-recommends $rest
+$SUDO apt-get install -y -q --no-install-recommends $BACKPORTS $QEMU_PKGS
 
 if ! qemu_ok; then
     echo "deps: qemu-system-riscv64 >= 10.0 is needed; found: $(qemu-system-riscv64 --version 2>&1 | head -n1)" >&2
