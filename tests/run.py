@@ -301,9 +301,11 @@ UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
 
 def uboot_answered(cmd, vm=None):
     """The pattern of U-Boot's prompt back after the answer to cmd (on VM vm's
-    console lines, "vmN| ", when given): what to wait for before typing on."""
+    console lines, "vmN| ", when given): what to wait for before typing on.
+    The command's echo follows its prompt on the same line, or starts a line
+    of its own when another VM's lines came between."""
     p = r"vm%d\| " % vm if vm is not None else ""
-    return r"^%s=> %s\n(?:.*\n)*%s=> $" % (p, re.escape(cmd), p)
+    return r"^%s(?:=> )?%s\n(?:.*\n)*%s=> $" % (p, re.escape(cmd), p)
 
 
 # What U-Boot prints differs between Debian 12's 2023.01 and Debian 13's
