@@ -52,6 +52,15 @@ if [ -n "$(git -C "$top" status --porcelain --untracked-files=no)" ]; then
     echo "distro-check: note: uncommitted changes are not checked, only HEAD ($commit)"
 fi
 
+# Nothing may be mounted in the chroot now: a run still going, or the remains
+# of one that was killed (its mounts would also make "rm -rf" below reach the
+# host's /dev, /proc and /sys).
+if awk -v r="$root/" 'index($2 "/", r) == 1 { found = 1 } END { exit !found }' /proc/mounts; then
+    echo "distro-check: something is mounted under $root: is another check running?" >&2
+    echo "distro-check: if not, unmount it: grep ' $root/' /proc/mounts" >&2
+    exit 1
+fi
+
 # --- The chroot: made once ------------------------------------------------------
 if ! command -v debootstrap >/dev/null 2>&1; then
     echo "distro-check: installing debootstrap"
@@ -94,10 +103,6 @@ unmount() {
 trap unmount EXIT
 trap 'exit 130' INT TERM
 for m in /proc /sys /dev /dev/pts; do
-    if mountpoint -q "$root$m"; then
-        echo "distro-check: $root$m is already mounted: is another check running?" >&2
-        exit 1
-    fi
     mount --bind "$m" "$root$m"
     mounted="$m $mounted"
 done
