@@ -299,18 +299,69 @@ def case_guest_fault(log):
 UBOOT = "/usr/lib/u-boot/qemu-riscv64_smode/u-boot.bin"
 
 
+def uboot_answered(cmd, vm=None):
+    """The pattern of U-Boot's prompt back after the answer to cmd (on VM vm's
+    console lines, "vmN| ", when given): what to wait for before typing on.
+    The command's echo follows its prompt on the same line, or starts a line
+    of its own when another VM's lines came between."""
+    p = r"vm%d\| " % vm if vm is not None else ""
+    return r"^%s(?:=> )?%s\n(?:.*\n)*%s=> $" % (p, re.escape(cmd), p)
+
+
+# What U-Boot prints differs between Debian 12's 2023.01 and Debian 13's
+# 2025.01 (u-boot-qemu), each matched exactly; a version from 2024 on is
+# taken to print as 2025.01 does.
+#  - In:/Out:/Err:. 2023.01 names the device it chose, our UART. 2025.01 is
+#    built with the console multiplexer and prints the environment's lists
+#    (stdin=serial,usbkbd, stdout=stderr=serial,vidconsole), which name
+#    devices that may not exist: it finds them in the device tree, and RVH's
+#    has no USB controller ("No USB controllers found") and no display.
+#    coninfo shows what U-Boot really uses: the UART, alone.
+#  - version: 2023.01 adds the compiler's and the linker's versions, 2025.01
+#    prints its banner alone.
+#  - sbi: 2023.01 prints the spec version where the implementation id goes
+#    ("Unknown implementation ID 33554432"); 2025.01 prints RVH's, "RVHB".
+UBOOT_2023 = [
+    r"^In: +serial@10000000$", r"^Out: +serial@10000000$", r"^Err: +serial@10000000$",
+    r"^=> coninfo\nList of available devices:\n"
+    r"serial@10000000 00000007 IO stdin stdout stderr \n"
+    r"serial   00000003 IO \n=> ",
+    r"^=> version\nU-Boot 20\d\d\.\d\d\S* \([^)\n]+\)\n\n"
+    r"riscv64-linux-gnu-gcc .*\nGNU ld .*\n=> ",
+    r"^SBI 2\.0Unknown implementation ID \d+$"]
+UBOOT_2025 = [
+    r"^In: +serial,usbkbd$", r"^Out: +serial,vidconsole$", r"^Err: +serial,vidconsole$",
+    r"^No USB controllers found$",
+    r"^=> coninfo\nList of available devices\n"
+    r"\|-- serial@10000000 \(IO\)\n"
+    r"\|-- serial \(IO\)\n\|   \|-- stdin\n\|   \|-- stdout\n\|   \|-- stderr\n"
+    r"\|-- nulldev \(IO\)\n=> ",
+    r"^=> version\nU-Boot 20\d\d\.\d\d\S* \([^)\n]+\)\n\n=> ",
+    r"^SBI 2\.0\nUnknown implementation ID 0x52564842$"]
+
+
+def uboot_expect(out):
+    """The version-specific lines of the console of one U-Boot (above)."""
+    m = re.search(r"^U-Boot (20\d\d)\.(\d\d)", out, re.M)
+    if not m:
+        raise Failure("console lacks U-Boot's banner")
+    return UBOOT_2023 if (int(m.group(1)), int(m.group(2))) < (2024, 1) else UBOOT_2025
+
+
 def case_uboot(log):
     """U-Boot S-mode (Debian's u-boot-qemu) prints its banner through the
-    emulated UART, stops at its prompt, lists our SBI, and powers off."""
+    emulated UART, stops at its prompt, uses that UART alone as its console,
+    lists our SBI, and powers off."""
     out = interactive(log, UBOOT, [(r"Hit any key to stop autoboot", "\n"),
-                                   (r"^=> $", "version\n"),
-                                   (r"^GNU ld", "sbi\n"),
-                                   (r"System Reset Extension", "poweroff\n")])
+                                   (r"^=> $", "coninfo\n"),
+                                   (uboot_answered("coninfo"), "version\n"),
+                                   (uboot_answered("version"), "sbi\n"),
+                                   (uboot_answered("sbi"), "poweroff\n")])
     match_console(out, [
         r"^U-Boot 20\d\d\.\d\d", r"^Model: RVH virtual machine$", r"^DRAM: +128 MiB$",
-        r"^In: +serial@10000000$", r"^=> version\nU-Boot 20\d\d", r"^SBI 2\.0",
-        r"^  Hart State Management Extension$",
-        r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
+        r"^SBI 2\.0", r"^  Hart State Management Extension$",
+        r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"]
+        + uboot_expect(out),
         NO_BUG + [r"stopped:"])
 
 
@@ -389,7 +440,7 @@ def case_uboot_linux(log):
                                 (r"^vm1\| rvh-init: powering off", ""),
                                 (r"^vmm: vm1: hypercall echo", "\x1d1"),
                                 (r"^vmm: vm1 has ended; console input stays with vm0$", "version\n"),
-                                (r"^vm0\| GNU ld", "poweroff\n")],
+                                (uboot_answered("version", vm=0), "poweroff\n")],
                       timeout=150, smp=2, guests=guests)
     match_console(out, [
         r"^vm0\| U-Boot 20\d\d", r"^vm1\| Linux version 6\.1\.",
@@ -406,10 +457,11 @@ def case_console_focus(log):
                                 (r"^vm0\| => ", "\x1d1"),
                                 (r"^vmm: console input goes to vm1$", "\n"),
                                 (r"^vm1\| => ", "version\n"),
-                                (r"^vm1\| GNU ld", "poweroff\n"),
+                                (uboot_answered("version", vm=1), "poweroff\n"),
                                 (r"^vmm: console input goes to vm0$", "poweroff\n")],
                       timeout=90, smp=2, guests=guests)
-    match_console(out, [r"^vm1\| => version$", r"^vmm: vm1: shutdown \(reason: none\)",
+    match_console(out, [r"^vm1\| => version\nvm1\| U-Boot 20\d\d\.\d\d",
+                        r"^vmm: vm1: shutdown \(reason: none\)",
                         r"^vmm: vm0: shutdown \(reason: none\)", r"^rvh: power off \(success\)$"],
                   NO_BUG + [r"stopped:", r"^vm0\| => version"])
 

@@ -175,6 +175,40 @@ static unsigned count_mnemonic(const struct line *lines, unsigned n, const char 
     return c;
 }
 
+/* A word objdump could not decode is printed as data, with an assembler
+   directive in place of a mnemonic: ".4byte 0x7003" and ".2byte 0x8000" by
+   binutils 2.40 (Debian 12), ".insn 4, 0x7003" and ".insn 2, 0x8000" by
+   binutils 2.44 (Debian 13).  A directive begins with a dot, an
+   instruction's mnemonic never does: that is the test, whatever the
+   spelling. */
+static bool undecoded(const struct line *l)
+{
+    return l->present && l->mnemonic[0] == '.';
+}
+
+static unsigned count_undecoded(const struct line *lines, unsigned n)
+{
+    unsigned c = 0;
+    for (unsigned i = 0; i < n; i++)
+        c += undecoded(&lines[i]);
+    return c;
+}
+
+/* How objdump spelt the first of them, for the test's output. */
+static const char *first_undecoded(const struct line *lines, unsigned n)
+{
+    static char buf[2][160];
+    static unsigned which;
+    char *b = buf[which++ % 2];
+    snprintf(b, sizeof buf[0], "none");
+    for (unsigned i = 0; i < n; i++)
+        if (undecoded(&lines[i])) {
+            snprintf(b, sizeof buf[0], "%s %s", lines[i].mnemonic, lines[i].operands);
+            break;
+        }
+    return b;
+}
+
 int main(int argc, char **argv)
 {
     static uint8_t bytes[4 * N_WORDS];
@@ -216,8 +250,16 @@ int main(int argc, char **argv)
 
     for (unsigned i = 0; i < N_KINDS; i++)
         CHECK(seen[i] >= 100, "%s met %u times", kinds[i].name, seen[i]);
-    /* The refused classes must have been met too, or the test proves little. */
-    static const char *const refused[] = { ".4byte", ".2byte", "flw", "fld", "fsw", "fsd",
+    /* The refused classes must have been met too, or the test proves little:
+       words objdump could not decode, of each length, and instructions near
+       the loads and stores. */
+    unsigned undec32 = count_undecoded(word_lines, N_WORDS);
+    unsigned undec16 = count_undecoded(half_lines, N_HALVES);
+    CHECK(undec32 >= 10, "refused class: 32-bit words objdump cannot decode, met %u times "
+          "(the first as \"%s\")", undec32, first_undecoded(word_lines, N_WORDS));
+    CHECK(undec16 >= 10, "refused class: 16-bit halfwords objdump cannot decode, met %u times "
+          "(the first as \"%s\")", undec16, first_undecoded(half_lines, N_HALVES));
+    static const char *const refused[] = { "flw", "fld", "fsw", "fsd",
                                            "amo*", "lr.*", "sc.*", "c.fld", "c.fsd", "c.fldsp",
                                            "c.fsdsp", "c.addi4spn", "c.slli" };
     for (unsigned i = 0; i < sizeof refused / sizeof refused[0]; i++) {
