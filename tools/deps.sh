@@ -3,9 +3,10 @@
 # On Debian 12 (bookworm) QEMU 7.2 is too old for RVH (a VS-mode read of sip never
 # shows a pending timer interrupt), so QEMU 10 and OpenSBI 1.5 come from
 # bookworm-backports; Debian 13 and Ubuntu 24.04+ have new enough ones in their own suites.
-# The Linux guest (make linux, tools/linux.sh) needs the last two lines of PKGS
-# and Debian 12's kernel source: the riscv64 Linux cross compiler with its
-# static glibc for /init, and the host tools the kernel's build runs.
+# The Linux guest (make linux, tools/linux.sh) needs the last two lines of PKGS,
+# the kernel source linux-source-6.12 and BusyBox's source package: the riscv64
+# Linux cross compiler with its static glibc for BusyBox, and the host tools the
+# kernel's build runs (dpkg-dev unpacks the source package).
 # make fuzz (tests/fuzz) needs clang with libFuzzer and the sanitizer runtimes:
 # Debian's default clang, its libclang-rt-dev (libclang_rt.fuzzer; clang 14 on
 # Debian 12, 19 on Debian 13) and llvm for llvm-symbolizer, which names the
@@ -17,19 +18,18 @@ qemu-system-misc qemu-system-data opensbi noweb device-tree-compiler gdb-multiar
 latexmk texlive-latex-base texlive-latex-recommended texlive-latex-extra
 texlive-pictures texlive-fonts-recommended lmodern python3 u-boot-qemu
 gcc-riscv64-linux-gnu libc6-dev-riscv64-cross
-make gcc libc6-dev flex bison bc xz-utils
+make gcc libc6-dev flex bison bc xz-utils dpkg-dev
 clang libclang-rt-dev llvm"
 
 if [ "$(id -u)" -eq 0 ]; then SUDO=""; else SUDO="sudo"; fi
 
 . /etc/os-release
-# The guest kernel's source: Debian 12's linux-source-6.1 package. Elsewhere
-# it is not in the archive, and only `make linux` needs it.
-if [ "${VERSION_CODENAME:-}" = bookworm ]; then
-    PKGS="$PKGS linux-source-6.1"
-else
-    echo "deps: linux-source-6.1 is a Debian 12 package; without it 'make linux' cannot build the Linux guest"
-fi
+# The guest kernel's source: linux-source-6.12, in Debian 13's main suite and
+# in Debian 12's bookworm-security.  Elsewhere only `make linux` misses it.
+case "${ID:-}:${VERSION_CODENAME:-}" in
+    debian:bookworm|debian:trixie) PKGS="$PKGS linux-source-6.12" ;;
+    *) echo "deps: linux-source-6.12 is a Debian 12/13 package; without it 'make linux' cannot build the Linux guest" ;;
+esac
 missing=""
 for p in $PKGS; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
@@ -53,6 +53,59 @@ if [ "${ID:-}" = debian ] && [ "${VERSION_CODENAME:-}" = bookworm ]; then
         need_update=1
     fi
     BACKPORTS="-t bookworm-backports"
+fi
+
+# BusyBox, the Linux guest's user space, is cross-built from Debian's source
+# package, which tools/linux.sh fetches with apt-get source: APT needs a deb-src
+# entry for the release.  Where none is configured, add one on the mirror the
+# system already uses for the release's main suite, so that a machine behind a
+# local mirror or proxy keeps using it.  apt_entries prints one line per
+# configured entry, "TYPE URI SUITE [SIGNED-BY]", from both formats of sources.
+apt_entries() {
+    for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
+        [ -f "$f" ] || continue
+        sed -e 's/#.*//' -e 's/\[\([^]]*\)\]/ \1 /' "$f" | awk '
+            $1 == "deb" || $1 == "deb-src" {
+                by = ""; n = 0
+                for (i = 2; i <= NF; i++)
+                    if ($i ~ /=/) { if ($i ~ /^signed-by=/) by = substr($i, 11) }
+                    else w[++n] = $i
+                if (n >= 2) print $1, w[1], w[2], by
+            }'
+    done
+    for f in /etc/apt/sources.list.d/*.sources; do
+        [ -f "$f" ] || continue
+        awk 'BEGIN { RS = ""; FS = "\n" }
+            {
+                types = uris = suites = by = ""; on = 1
+                for (i = 1; i <= NF; i++) {
+                    k = tolower($i); sub(/:.*/, "", k); v = $i; sub(/^[^:]*:[ \t]*/, "", v)
+                    if (k == "types") types = v; else if (k == "uris") uris = v
+                    else if (k == "suites") suites = v; else if (k == "signed-by") by = v
+                    else if (k == "enabled" && v == "no") on = 0
+                }
+                if (!on) next
+                nt = split(types, t, " "); nu = split(uris, u, " "); ns = split(suites, s, " ")
+                for (a = 1; a <= nt; a++) for (b = 1; b <= nu; b++) for (c = 1; c <= ns; c++)
+                    print t[a], u[b], s[c], by
+            }' "$f"
+    done
+}
+if ! apt-cache showsrc busybox 2>/dev/null | grep -q '^Package: busybox$'; then
+    if ! apt_entries | grep -q "^deb-src [^ ]* ${VERSION_CODENAME:-none} "; then
+        entry=$(apt_entries | grep -m1 "^deb [^ ]* ${VERSION_CODENAME:-none} " || true)
+        if [ -z "$entry" ]; then
+            echo "deps: APT has no entry for ${VERSION_CODENAME:-this release}'s main suite;" \
+                 "without a deb-src entry 'make linux' cannot fetch BusyBox's source" >&2
+        else
+            set -- $entry
+            [ -n "$SUDO" ] && echo "deps: using sudo to add a deb-src entry for $3 on $2"
+            { printf '%s\n' "Types: deb-src" "URIs: $2" "Suites: $3" "Components: main"
+              [ -z "${4:-}" ] || echo "Signed-By: $4"; } |
+                $SUDO tee /etc/apt/sources.list.d/rvh-deb-src.sources >/dev/null
+        fi
+    fi
+    need_update=1
 fi
 
 if [ -z "$missing" ] && qemu_ok && [ -z "${need_update:-}" ]; then
