@@ -133,8 +133,9 @@ check-compile: check-multilib
 include guests/guests.mk
 
 # --- The Linux guest ---------------------------------------------------------
-# Debian's linux-source-6.1, tinyconfig + guests/linux/rvh.config, a static
-# /init in a built-in initramfs.  Cached: a second run does nothing.
+# Debian's linux-source-6.12, tinyconfig + guests/linux/rvh.config, and a
+# built-in initramfs with BusyBox from Debian's busybox source package.
+# Cached: a second run does nothing.
 linux: deps
 	@B=$(B) sh tools/linux.sh
 

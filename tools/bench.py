@@ -76,8 +76,10 @@ def one_run(path, bootargs):
 
 
 # --- What a boot costs ---------------------------------------------------------
-# Linux's /init (guests/linux/init.c) prints the hart's instret counter as its
-# first act: every instruction retired since reset, in M, HS, VS and VU-mode.
+# Linux's /init (guests/linux/init) runs /bin/rvh-instret (guests/linux/instret.c)
+# as almost its first act, which prints the hart's instret counter: every
+# instruction retired since reset, in M, HS, VS and VU-mode.  The boot then goes
+# on to a shell, which is told to power off once its prompt shows.
 # sleep=off makes idle time (wfi) jump to the next timer deadline at once,
 # instead of following the host's clock: without it a boot that idles differs
 # by a few dozen instructions from run to run.  instret never counts idle time.
@@ -87,15 +89,19 @@ NATIVE_LINUX = ("qemu-system-riscv64 -machine virt -cpu rv64 -smp 1 -m 128M -nog
                 "-bios default -kernel %s %s" % (LINUX, BOOT_ICOUNT))
 RVH_LINUX = ("make -s --no-print-directory qemu GUEST=%s QEMU_EXTRA='%s'" % (LINUX, BOOT_ICOUNT))
 INSTRET_LINE = re.compile(r"^rvh-init: instret (\d+)$", re.M)
+PROMPT = re.compile(r"^~ # ", re.M)
 # What ends a boot that will never reach the line: a panic (pid 1 killed by
 # SIGILL, exit code 4, if the guest may not read instret in user mode).
 BOOT_FAILED = re.compile(r"Kernel panic|rvh: panic|unexpected trap in the hypervisor")
 
 
-def watch(cmd, timeout, stop):
+def watch(cmd, timeout, stop, answer=None):
     """Run cmd; kill it (its whole process group) when its output matches the
-    regular expression stop, or after timeout seconds. Returns the output."""
-    p = subprocess.Popen(cmd, shell=True, cwd=TOP, env=clean_env(), stdin=subprocess.DEVNULL,
+    regular expression stop, or after timeout seconds. answer, a pair (regular
+    expression, text), types text once when the output first matches. Returns
+    the output."""
+    p = subprocess.Popen(cmd, shell=True, cwd=TOP, env=clean_env(),
+                         stdin=subprocess.PIPE if answer else subprocess.DEVNULL,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
     chunks = []
     reader = threading.Thread(target=lambda: [chunks.append(b) for b in
@@ -104,6 +110,10 @@ def watch(cmd, timeout, stop):
     text = lambda: re.sub(r"\r+\n", "\n", b"".join(chunks).decode(errors="replace"))
     deadline = time.time() + timeout
     while p.poll() is None and time.time() < deadline and not stop.search(text()):
+        if answer and answer[0].search(text()):
+            p.stdin.write(answer[1].encode())
+            p.stdin.flush()
+            answer = None
         time.sleep(0.2)
     if p.poll() is None:
         os.killpg(p.pid, signal.SIGKILL)
@@ -115,7 +125,7 @@ def watch(cmd, timeout, stop):
 def linux_boot(where, cmd):
     """Boot Linux to /init once; return (instructions, exits or None), or
     raise BootFailed with the reason."""
-    out = watch(cmd, 300, BOOT_FAILED)
+    out = watch(cmd, 300, BOOT_FAILED, answer=(PROMPT, "poweroff\n"))
     m = INSTRET_LINE.search(out)
     if not m:
         why = ("user mode may not read instret (the guest's scounteren.IR is clear)"
@@ -303,7 +313,7 @@ def main():
     return 0 if same else 1
 
 
-BOOT_WHAT = {"linux-boot": "Linux 6.1 to /init", "uboot-boot": "U-Boot to its prompt"}
+BOOT_WHAT = {"linux-boot": "Linux 6.12 to /init", "uboot-boot": "U-Boot to its prompt"}
 
 
 def write_json(results, boot_rows, same):
