@@ -688,7 +688,7 @@ CASES = [
         r"^rvh: harts: 0 \(boot\)$",
         r"^rvh: H extension: present$",
         r"^rvh: G-stage modes: Sv39x4( Sv48x4)?( Sv57x4)?, VMID bits: \d+, Sstc: (yes|no)$",
-        r"^rvh: hedeleg=0xb10d hideleg=0x444 hcounteren=0x7 henvcfg=0x0 hvip=0x0$",
+        r"^rvh: hedeleg=0xb1ff hideleg=0x444 hcounteren=0x7 henvcfg=0x0 hvip=0x0$",
         r"^rvh: this hart can host guests$",
         r"^vmm: no guest image: start QEMU with -initrd IMAGE",
         r"^rvh: power off \(success\)$"], forbid=NO_BUG)),

@@ -45,10 +45,12 @@ void hext_probe(struct hext_info *info)
     csr_clear(henvcfg, want);
     info->stateen = hext_probe_hstateen0() != 0;
 }
-#define HEDELEG_GUEST ((1UL << EXC_INST_MISALIGNED) | (1UL << EXC_ILLEGAL_INST) |   \
-                       (1UL << EXC_BREAKPOINT) | (1UL << EXC_ECALL_U) |           \
-                       (1UL << EXC_INST_PAGE_FAULT) | (1UL << EXC_LOAD_PAGE_FAULT) | \
-                       (1UL << EXC_STORE_PAGE_FAULT))
+#define HEDELEG_GUEST ((1UL << EXC_INST_MISALIGNED) | (1UL << EXC_INST_ACCESS) |   \
+                       (1UL << EXC_ILLEGAL_INST) | (1UL << EXC_BREAKPOINT) |       \
+                       (1UL << EXC_LOAD_MISALIGNED) | (1UL << EXC_LOAD_ACCESS) |   \
+                       (1UL << EXC_STORE_MISALIGNED) | (1UL << EXC_STORE_ACCESS) | \
+                       (1UL << EXC_ECALL_U) | (1UL << EXC_INST_PAGE_FAULT) |       \
+                       (1UL << EXC_LOAD_PAGE_FAULT) | (1UL << EXC_STORE_PAGE_FAULT))
 #define HIDELEG_GUEST ((1UL << IRQ_VS_SOFT) | (1UL << IRQ_VS_TIMER) | (1UL << IRQ_VS_EXT))
 void hext_enable_hart(void)
 {
