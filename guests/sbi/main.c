@@ -710,9 +710,9 @@ static void check_secondary(void)
     EXPECT_ERR(((struct sbiret){ sec.bad_resume, 0 }), SBI_ERR_INVALID_ADDRESS,
                "hart 1: HSM hart_suspend(0x%lx, 0x1000, 0)", UPPER_BITS | SUSPEND_NON_RETENTIVE);
     ok(sec.stage == 2, "hart 1: HSM hart_suspend(0x%lx = default non-retentive, "
-       "secondary_entry, 0x%lx) resumed at resume_addr (got %s %ld)",
-       UPPER_BITS | SUSPEND_NON_RETENTIVE, SEC_RESUMED, sec.stage == 2 ? "resume" : "error",
-       sec.non_retentive);
+       "secondary_entry, 0x%lx) resumed at resume_addr (got %s, error %ld)",
+       UPPER_BITS | SUSPEND_NON_RETENTIVE, SEC_RESUMED,
+       sec.stage == 2 ? "a resume" : "a return", sec.non_retentive);
     ok(secondary_regs[0] == 1 && secondary_regs[1] == SEC_RESUMED && secondary_regs[2] == 0 &&
        (secondary_regs[3] & SSTATUS_SIE) == 0 && secondary_regs[4] == 0,
        "hart 1 resumed with a0 = 1, a1 = 0x%lx, satp = 0, sstatus.SIE = 0, no trap "
