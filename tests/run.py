@@ -673,6 +673,21 @@ def case_hostile_vector(log):
         forbid=NO_BUG + [r"^ok", r"^not ok", r"CHANGED"])(log)
 
 
+# The sbi guest on any number of vCPUs: its checks, what it printed, and its
+# two reboots by SRST (upper bits set, an implementation-specific reason).
+SBI_GUEST = [
+    r"^# guest sbi: [1-9]\d\d passed, 0 failed$",
+    r"^dbcn: console_write of 40 bytes, one go$",
+    r"(?s)(^dbcn-1000 line \d\d/20 [a-z]{28}\n.*){20}",
+    r"^dbcn: the first 256 bytes of RAM =+$", r"^dbcnEND$",
+    r"^ok 1 - boot 2: SRST system_reset\(0x100000001 = cold reboot, bit 32 set, 0\) "
+    r"rebooted the VM$",
+    r"^ok 1 - boot 3: SRST system_reset\(2 = warm reboot, 0x1e0000000 = SBI implementation "
+    r"specific reason, bit 32 set\) rebooted the VM$",
+    r"(?s)^vmm: vm0: reboot$.*^vmm: vm0: reboot$",
+    r"^vmm: vm0: hart 0 stopped; no hart of the VM is left running$",
+    r"^rvh: power off \(success\)$"]
+
 HELLO = "build/guests/hello.bin"
 FAULT = "build/guests/fault.bin"
 
@@ -717,15 +732,16 @@ CASES = [
     ("bad-mem", qemu_case(guest=HELLO, bootargs="mem=3M", expect=[
         r"^rvh: panic: cannot read the boot configuration", r"^rvh: power off \(failure\)$"])),
     ("guest-fault", case_guest_fault),
-    ("sbi", qemu_case(guest="build/guests/sbi.bin", expect=[
-        r"^# guest sbi: \d+ passed, 0 failed$",
-        r"^dbcn: console_write of 40 bytes, one go$",
-        r"(?s)(^dbcn-1000 line \d\d/20 [a-z]{28}\n.*){20}",
-        r"^vmm: vm0: hart 0 stopped; no hart of the VM is left running$",
+    ("sbi", qemu_case(guest="build/guests/sbi.bin", expect=SBI_GUEST + [
+        r"^# one vCPU: the suspend checks on a secondary hart need two$",
         r"^vmm: vm0: exits: sbi \d+, timer 0, tick \d+, external 0, software 0, guest-page fault 0, "
-        r"virtual instruction 0, other 0$",
-        r"^rvh: power off \(success\)$"],
-        forbid=NO_BUG + [r"^not ok", r"SPANEND!", r"stopped:"])),
+        r"virtual instruction 0, other 0$"],
+        forbid=NO_BUG + [r"not ok", r"SPANEND!", r"stopped:"])),
+    ("sbi-smp4", qemu_case(guest="build/guests/sbi.bin", smp=4, expect=SBI_GUEST + [
+        r"^sbi: checking the SBI, hart 0 of 4, ",
+        r"^ok \d+ - hart 1: HSM hart_suspend\(0xffffffff80000000 = default non-retentive, "
+        r"secondary_entry, 0x5ec2\) resumed at resume_addr"],
+        forbid=NO_BUG + [r"not ok", r"SPANEND!", r"stopped:", r"one vCPU"], timeout=90)),
     ("smp", qemu_case(guest="build/guests/smp.bin", smp=4, expect=[
         r"^smp: 4 vCPUs$", r"^# guest smp: 76 passed, 0 failed$",
         r"^vmm: vm0: shutdown \(reason: none\) by hart 0 after \d+ exits$",

@@ -9,19 +9,22 @@
  * length near 2^64, ...) and half the time random.  The generator is
  * xorshift64 with a fixed seed, so every run makes the same calls.
  *
- * A call must come back with a0 a valid SBI error (SBI spec v2.0 §3.2: 0 or
- * -1 .. -10), and with a2..a7 as they went in (§3: only a0 and a1 are
- * results; a legacy call, EIDs 0x00-0x0f, also keeps a1, §5).
+ * A call must come back with a0 a valid SBI error (SBI spec v2.0 §3: 0 or
+ * -1 .. -10; legacy clear_ipi may also answer 1, an IPI was pending, §5.4),
+ * and with a2..a7 as they went in (§3: only a0 and a1 are results; a legacy
+ * call, EIDs 0x00-0x0f, also keeps a1, §5).
  *
  * Some calls are taken out of the random space, because their success would
  * end the test rather than attack the hypervisor; each is made with crafted
  * arguments elsewhere instead:
- *   - SRST system_reset with a type and reason the hypervisor accepts
- *     (types 0-2 with reasons 0, 1 or 0xf0000000 and up): a shutdown or reboot;
+ *   - SRST system_reset with a type and reason the hypervisor accepts (types
+ *     0-2 with reasons 0, 1 or 0xe0000000-0xefffffff, judged by the low 32
+ *     bits of each register): a shutdown or reboot;
  *   - legacy shutdown (EID 8);
  *   - HSM hart_stop: it stops the only hart, which ends the VM;
  *   - HSM hart_suspend of type 0 (retentive: sleeps until an interrupt) or
- *     0x80000000 (non-retentive: resumes at a1, wherever that is);
+ *     0x80000000 (non-retentive: resumes at a1, wherever that is), again by
+ *     the low 32 bits;
  *   - legacy console_putchar (EID 1) and DBCN console_write_byte: all they do
  *     is print a0's low byte, which would fill the console with noise.
  * Addresses in RAM among the interesting values point at bytes the guest
@@ -39,6 +42,7 @@
 #define SBI_EXT_RFENCE  0x52464E43
 #define SBI_EXT_HSM     0x48534D
 #define LEGACY_PUTCHAR  0x01
+#define LEGACY_CLEAR_IPI 0x03
 #define LEGACY_SHUTDOWN 0x08
 #define HSM_HART_STOP   1
 #define HSM_HART_SUSPEND 3
@@ -102,11 +106,11 @@ static const unsigned long sweep_eids[] = {
 /* The calls kept out of the random space (see the top of the file). */
 static bool sweep_excluded(unsigned long eid, unsigned long fid, const unsigned long a[6])
 {
-    unsigned long type = a[0], reason = a[1];
+    uint32_t type = (uint32_t)a[0], reason = (uint32_t)a[1];    /* 32-bit (§3) */
     if (eid == LEGACY_SHUTDOWN || eid == LEGACY_PUTCHAR)
         return true;
     if (eid == SBI_EXT_SRST && fid == SBI_SRST_SYSTEM_RESET && type <= 2 &&
-        (reason <= 1 || (reason >= 0xf0000000UL && reason <= 0xffffffffUL)))
+        (reason <= 1 || (reason >= 0xe0000000U && reason <= 0xefffffffU)))
         return true;
     if (eid == SBI_EXT_HSM && (fid == HSM_HART_STOP ||
         (fid == HSM_HART_SUSPEND && (type == 0 || type == 0x80000000UL))))
@@ -153,7 +157,7 @@ static void sweep_run(struct sweep_stats *s, unsigned long n)
         bool kept = (eid > 0x0f || r[1] == a[1]) && r[6] == fid && r[7] == eid;
         for (int i = 2; i < 6; i++)
             kept = kept && r[i] == a[i];
-        bool valid = valid_sbi_error((long)r[0]);
+        bool valid = valid_sbi_error((long)r[0]) || (eid == LEGACY_CLEAR_IPI && r[0] == 1);
         if ((!valid || !kept) && s->bad_error + s->clobbered == 0) {
             for (int i = 0; i < 6; i++)
                 s->first_bad[i] = a[i];

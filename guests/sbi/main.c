@@ -5,13 +5,24 @@
  * (§9), SRST (§10), DBCN (§12) and RVH's own hypercalls; last, that every
  * register but the results survives an ecall, whichever way it is answered.
  *
- * The guest runs alone on hart 0 with 128 MiB of RAM at 0x80000000.  It first
- * sweeps every extension with hostile arguments (every call must come back
- * with a valid error code), then checks each function's answer.  A few
- * calls print on the console; their lines start with "# " or "dbcn", so that
- * a runner can find them (and check that "SPANEND!" never appears).  When
- * every check passed, the guest's last act is HSM hart_stop, which must not
- * return; otherwise it shuts down with "system failure".
+ * The guest runs on hart 0 with 128 MiB of RAM at 0x80000000, in a VM of N
+ * vCPUs (the cpu@K nodes of its device tree); hart N is the first one the VM
+ * lacks, which the hart-mask and hart-id checks name.  It first sweeps every
+ * extension with hostile arguments (every call must come back with a valid
+ * error code), then checks each function's answer, every error code of the
+ * HSM suspend and SRST tables included, with the upper 32 bits of the 32-bit
+ * parameters set as well as clear (§3: only the low 32 bits count).  With
+ * N >= 2, hart 1 makes the same suspend checks on its own (secondary.S) and
+ * hart 0 reports them.  A few calls print on the console; their lines start
+ * with "# " or "dbcn", so that a runner can find them (and check that
+ * "SPANEND!" never appears).
+ *
+ * The SRST calls that succeed come last, since they end this life of the VM:
+ * when every check passed, the guest asks for a cold reboot with bit 32 of
+ * reset_type set; on its second boot (the RVH hypercall BOOTS says 2) for a
+ * warm reboot with an implementation-specific reset_reason that has bit 32
+ * set; on its third it stops its hart with HSM hart_stop, which must not
+ * return.  A failed check shuts the VM down with "system failure" instead.
  */
 #include <stdarg.h>
 #include <stdint.h>
@@ -71,10 +82,19 @@
 #define SSTATUS_SIE         (1UL << 1)
 
 /* suspend.S */
-long hsm_suspend_nonretentive(unsigned long resume_addr, unsigned long opaque);
+long hsm_suspend_nonretentive(unsigned long type, unsigned long resume_addr,
+                              unsigned long opaque);
 void suspend_resume(void);
 extern volatile unsigned long suspend_resume_a0, suspend_resume_a1,
                               suspend_resume_satp, suspend_resume_sstatus;
+
+/* secondary.S: hart 1's entry, and what it found there: a0, a1, satp,
+   sstatus, and the scause of an unexpected trap (0: none). */
+void secondary_entry(void);
+extern volatile unsigned long secondary_regs[5];
+
+/* The VM's vCPUs: harts 0 .. nharts - 1; hart nharts is the first it lacks. */
+static unsigned nharts = 1;
 
 /* A call with up to six arguments, the missing ones 0:
    CALL(SBI_EXT_IPI, 0, 1, 0) is send_ipi(hart_mask 1, hart_mask_base 0). */
@@ -311,14 +331,15 @@ static void check_base(void)
 
 /* --- Legacy extensions (SBI spec v2.0 §5) --------------------------------- */
 
-/* Hart masks are passed by address (§5.4-§5.7); they live in .data. */
-static unsigned long hart_mask_1 = 1, hart_mask_2 = 2;
+/* Hart masks are passed by address (§5.4-§5.7); they live in .data.
+   hart_mask_absent names hart N, which the VM lacks (set by main). */
+static unsigned long hart_mask_1 = 1, hart_mask_absent = 2;
 
 static void check_legacy(void)
 {
     struct legacy_ret r;
     const unsigned long c = LEGACY_CANARY;
-    uintptr_t mask1 = (uintptr_t)&hart_mask_1, mask2 = (uintptr_t)&hart_mask_2;
+    uintptr_t mask1 = (uintptr_t)&hart_mask_1, mask2 = (uintptr_t)&hart_mask_absent;
 
     legacy_expect(legacy_call(LEGACY_SET_TIMER, ~0UL, c, 0, 0), 0, c, "set_timer(~0)");
 
@@ -326,6 +347,11 @@ static void check_legacy(void)
     r = legacy_call(LEGACY_CONSOLE_PUTCHAR, 'L', c, 0, 0);
     putchar('\n');
     legacy_expect(r, 0, c, "console_putchar('L')");
+    /* ch is an int (§5.2): the byte is its low 8 bits, whatever is above. */
+    printf("# legacy console_putchar(0x...4d) prints: ");
+    r = legacy_call(LEGACY_CONSOLE_PUTCHAR, 0x5a5a5a5a0000004dUL, c, 0, 0);
+    putchar('\n');
+    legacy_expect(r, 0, c, "console_putchar(0x5a5a5a5a0000004d = 'M', upper bits set)");
 
     legacy_expect(legacy_call(LEGACY_CONSOLE_GETCHAR, 0, c, 0, 0), -1, c,
                   "console_getchar with no input");
@@ -335,11 +361,16 @@ static void check_legacy(void)
     ok(r.error == 0 && r.a1 == c && set,
        "legacy send_ipi(&mask 1) -> 0, a1 kept, SSIP set (got a0 %ld, a1 0x%lx, SSIP %d)",
        r.error, r.a1, set);
+    /* clear_ipi answers whether an IPI was pending: 0 if none, a positive
+       value of the implementation's choosing if one was (§5.4). */
     r = legacy_call(LEGACY_CLEAR_IPI, 0, c, 0, 0);
     set = ssip_pending();
-    ok(r.error == 0 && r.a1 == c && !set,
-       "legacy clear_ipi -> 0, a1 kept, SSIP clear (got a0 %ld, a1 0x%lx, SSIP %d)",
-       r.error, r.a1, set);
+    ok(r.error > 0 && r.a1 == c && !set,
+       "legacy clear_ipi with an IPI pending -> positive, a1 kept, SSIP clear "
+       "(got a0 %ld, a1 0x%lx, SSIP %d)", r.error, r.a1, set);
+    r = legacy_call(LEGACY_CLEAR_IPI, 0, c, 0, 0);
+    ok(r.error == 0 && r.a1 == c, "legacy clear_ipi with none pending -> 0, a1 kept "
+       "(got a0 %ld, a1 0x%lx)", r.error, r.a1);
 
     r = legacy_call(LEGACY_SEND_IPI, 0, c, 0, 0);
     set = ssip_pending();
@@ -357,8 +388,8 @@ static void check_legacy(void)
     r = legacy_call(LEGACY_SEND_IPI, mask2, c, 0, 0);
     set = ssip_pending();
     ok(r.error == SBI_ERR_INVALID_PARAM && r.a1 == c && !set,
-       "legacy send_ipi(&mask 2, no hart 1) -> -3, a1 kept, SSIP clear "
-       "(got a0 %ld, a1 0x%lx, SSIP %d)", r.error, r.a1, set);
+       "legacy send_ipi(&mask 0x%lx, no hart %u) -> -3, a1 kept, SSIP clear "
+       "(got a0 %ld, a1 0x%lx, SSIP %d)", hart_mask_absent, nharts, r.error, r.a1, set);
     if (set)
         ssip_clear();
 
@@ -422,8 +453,8 @@ static void check_ipi(void)
     ipi_to_self(1, 0);
     ipi_to_self(0, ~0UL);                       /* base -1: every hart (§7.1) */
     ipi_not_to_self(0, 0, SBI_SUCCESS);         /* an empty set */
-    ipi_not_to_self(2, 0, SBI_ERR_INVALID_PARAM);
-    ipi_not_to_self(1, 1, SBI_ERR_INVALID_PARAM);
+    ipi_not_to_self(1UL << nharts, 0, SBI_ERR_INVALID_PARAM);     /* hart N */
+    ipi_not_to_self(1, nharts, SBI_ERR_INVALID_PARAM);
     ipi_not_to_self(1, 1UL << 63, SBI_ERR_INVALID_PARAM);
     EXPECT_ERR(CALL(SBI_EXT_IPI, 1, 0), SBI_ERR_NOT_SUPPORTED, "IPI fid 1");
 }
@@ -444,8 +475,9 @@ static void check_rfence(void)
     EXPECT_ERR(CALL(SBI_EXT_RFENCE, 2, 1, 0, GUEST_LOAD_ADDR, 4096, 7), SBI_SUCCESS,
                "RFENCE remote_sfence_vma_asid(1, 0, 0x80200000, 4096, 7)");
     for (unsigned long fid = 0; fid <= 2; fid++)
-        EXPECT_ERR(CALL(SBI_EXT_RFENCE, fid, 2, 0, 0, 0), SBI_ERR_INVALID_PARAM,
-                   "RFENCE fid %lu with hart mask 2 (no hart 1)", fid);
+        EXPECT_ERR(CALL(SBI_EXT_RFENCE, fid, 1UL << nharts, 0, 0, 0), SBI_ERR_INVALID_PARAM,
+                   "RFENCE fid %lu with hart mask 0x%lx (no hart %u)", fid, 1UL << nharts,
+                   nharts);
     EXPECT_ERR(CALL(SBI_EXT_RFENCE, 1, 1, 0, 0xFFFFFFFFFFFFF000UL, 0x2000),
                SBI_ERR_INVALID_ADDRESS,
                "RFENCE remote_sfence_vma(1, 0, 0xfffffffffffff000, 0x2000: wraps)");
@@ -458,43 +490,95 @@ static void check_rfence(void)
 /* --- HSM (SBI spec v2.0 §9) ------------------------------------------------- */
 
 #define HSM_STARTED             0
+#define HSM_STOPPED             1
 #define SUSPEND_RETENTIVE       0x00000000UL
 #define SUSPEND_NON_RETENTIVE   0x80000000UL
+#define UPPER_BITS              0xffffffff00000000UL    /* ignored in a 32-bit parameter */
 #define SUSPEND_OPAQUE          0x1234UL
+#define NO_RESUME               0x1000UL        /* no RAM: no hart can resume there */
 #define TEN_MS_OF_TICKS         100000UL        /* QEMU virt: timebase 10 MHz */
+#define TWO_S_OF_TICKS          20000000UL
 
-/* A default retentive suspend returns like wfi when an interrupt becomes
-   pending (§9.4).  No interrupt is enabled at entry; so that an SBI which
-   waits for one has one to wait for, a timer is armed 10 ms ahead and
-   sie.STIE set (sstatus.SIE stays 0: nothing traps). */
-static void check_retentive_suspend(void)
+/* suspend_type is 32-bit (§9.4), so only its low 32 bits count (§3).  These
+   types must be refused with INVALID_PARAM, by the table of §9.4: they are
+   reserved, or platform-specific and not implemented (RVH implements the two
+   defaults and no other).  The last two have upper bits set. */
+static const unsigned long refused_types[] = {
+    0x00000001, 0x0fffffff,             /* reserved */
+    0x10000000, 0x7fffffff,             /* platform-specific retentive */
+    0x80000001, 0x8fffffff,             /* reserved */
+    0x90000000, 0xffffffff,             /* platform-specific non-retentive */
+    UPPER_BITS | 0x00000001, ~0UL,      /* the same, upper bits set */
+};
+#define N_REFUSED (sizeof refused_types / sizeof refused_types[0])
+
+static const char *suspend_type_name(unsigned long type)
 {
-    unsigned long t0 = read_time();
-    CALL(SBI_EXT_TIME, 0, t0 + TEN_MS_OF_TICKS);
+    uint32_t t = (uint32_t)type;
+    if (t == SUSPEND_RETENTIVE || t == SUSPEND_NON_RETENTIVE)
+        return "default";
+    if (t < 0x10000000 || (t > SUSPEND_NON_RETENTIVE && t < 0x90000000))
+        return "reserved";
+    return "platform-specific";
+}
+
+/* A suspend ends when an interrupt enabled in sie becomes pending (§9.4).
+   So that one comes, a timer is armed 10 ms ahead and sie.STIE set;
+   sstatus.SIE stays 0, so nothing traps. */
+static void arm_wakeup(void)
+{
+    CALL(SBI_EXT_TIME, 0, read_time() + TEN_MS_OF_TICKS);
     csr_set(sie, SIE_STIE);
-    struct sbiret r = CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, SUSPEND_RETENTIVE, 0, 0);
-    unsigned long ticks = read_time() - t0;
+}
+
+static void disarm_wakeup(void)
+{
     csr_clear(sie, SIE_STIE);
     CALL(SBI_EXT_TIME, 0, ~0UL);
-    ok(r.error == SBI_SUCCESS, "HSM hart_suspend(0 = default retentive, 0, 0) -> 0 "
-       "(got error %ld, value 0x%lx, back after %lu ticks)", r.error, r.value, ticks);
+}
+
+/* Each refused type, with resume_addr NO_RESUME: a type wrongly taken for a
+   non-retentive suspend still returns (-5), one wrongly taken for a
+   retentive suspend ends with the timer.  Runs on any hart: no printing. */
+static void try_refused_types(long err[N_REFUSED])
+{
+    arm_wakeup();
+    for (unsigned i = 0; i < N_REFUSED; i++)
+        err[i] = CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, refused_types[i], NO_RESUME, 0).error;
+    disarm_wakeup();
+}
+
+/* A retentive suspend returns like wfi (§9.4); the ticks it took. */
+static long retentive_suspend(unsigned long type, unsigned long *ticks)
+{
+    unsigned long t0 = read_time();
+    arm_wakeup();
+    long e = CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, type, 0, 0).error;
+    *ticks = read_time() - t0;
+    disarm_wakeup();
+    return e;
+}
+
+static void check_retentive_suspend(unsigned long type)
+{
+    unsigned long ticks;
+    long e = retentive_suspend(type, &ticks);
+    ok(e == SBI_SUCCESS, "HSM hart_suspend(0x%lx = default retentive, 0, 0) -> 0 "
+       "(got error %ld, back after %lu ticks)", type, e, ticks);
 }
 
 /* A default non-retentive suspend resumes at resume_addr with a0 = hart id
-   and a1 = opaque; suspend.S catches it there and brings us back.  It too
-   resumes on an interrupt, so a timer is armed as for the retentive one. */
-static void check_non_retentive_suspend(void)
+   and a1 = opaque; suspend.S catches it there and brings us back. */
+static void check_non_retentive_suspend(unsigned long type)
 {
     suspend_resume_a0 = suspend_resume_a1 = ~0UL;
     suspend_resume_satp = suspend_resume_sstatus = ~0UL;
-    CALL(SBI_EXT_TIME, 0, read_time() + TEN_MS_OF_TICKS);
-    csr_set(sie, SIE_STIE);
-    long r = hsm_suspend_nonretentive((uintptr_t)suspend_resume, SUSPEND_OPAQUE);
-    csr_clear(sie, SIE_STIE);
-    CALL(SBI_EXT_TIME, 0, ~0UL);
-    ok(r == 1, "HSM hart_suspend(default non-retentive, 0x%lx, 0x%lx) resumed at resume_addr "
-       "(got %s %ld)", (unsigned long)(uintptr_t)suspend_resume, SUSPEND_OPAQUE,
-       r == 1 ? "resume" : "error", r);
+    arm_wakeup();
+    long r = hsm_suspend_nonretentive(type, (uintptr_t)suspend_resume, SUSPEND_OPAQUE);
+    disarm_wakeup();
+    ok(r == 1, "HSM hart_suspend(0x%lx = default non-retentive, 0x%lx, 0x%lx) resumed at "
+       "resume_addr (got %s %ld)", type, (unsigned long)(uintptr_t)suspend_resume,
+       SUSPEND_OPAQUE, r == 1 ? "resume" : "error", r);
     if (r != 1)
         return;
     ok(suspend_resume_a0 == 0 && suspend_resume_a1 == SUSPEND_OPAQUE,
@@ -505,17 +589,41 @@ static void check_non_retentive_suspend(void)
        suspend_resume_satp, suspend_resume_sstatus);
 }
 
+/* Every row of the error table of §9.4 that RVH can give: SUCCESS (both
+   defaults, with and without upper bits), INVALID_PARAM (reserved and
+   platform-specific types) and INVALID_ADDRESS.  NOT_SUPPORTED (a type
+   implemented but lacking a dependency) and FAILED have no cause here. */
+static void check_suspend(void)
+{
+    long err[N_REFUSED];
+    check_retentive_suspend(SUSPEND_RETENTIVE);
+    check_retentive_suspend(UPPER_BITS | SUSPEND_RETENTIVE);
+    try_refused_types(err);
+    for (unsigned i = 0; i < N_REFUSED; i++)
+        EXPECT_ERR(((struct sbiret){ err[i], 0 }), SBI_ERR_INVALID_PARAM,
+                   "HSM hart_suspend(0x%lx = %s, 0x1000, 0)", refused_types[i],
+                   suspend_type_name(refused_types[i]));
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, SUSPEND_NON_RETENTIVE, NO_RESUME, 0),
+               SBI_ERR_INVALID_ADDRESS, "HSM hart_suspend(0x80000000, 0x1000, 0)");
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, UPPER_BITS | SUSPEND_NON_RETENTIVE,
+                    NO_RESUME, 0),
+               SBI_ERR_INVALID_ADDRESS, "HSM hart_suspend(0x%lx, 0x1000, 0)",
+               UPPER_BITS | SUSPEND_NON_RETENTIVE);
+    check_non_retentive_suspend(SUSPEND_NON_RETENTIVE);
+    check_non_retentive_suspend(UPPER_BITS | SUSPEND_NON_RETENTIVE);
+}
+
 static void check_hsm(void)
 {
     EXPECT_VAL(CALL(SBI_EXT_HSM, HSM_HART_GET_STATUS, 0), SBI_SUCCESS, HSM_STARTED,
                "HSM hart_get_status(0)");
-    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_GET_STATUS, 1), SBI_ERR_INVALID_PARAM,
-               "HSM hart_get_status(1)");
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_GET_STATUS, nharts), SBI_ERR_INVALID_PARAM,
+               "HSM hart_get_status(%u = N)", nharts);
     EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_GET_STATUS, ~0UL), SBI_ERR_INVALID_PARAM,
                "HSM hart_get_status(~0)");
 
-    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_START, 1, GUEST_LOAD_ADDR, 0), SBI_ERR_INVALID_PARAM,
-               "HSM hart_start(1, 0x80200000, 0)");
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_START, nharts, GUEST_LOAD_ADDR, 0),
+               SBI_ERR_INVALID_PARAM, "HSM hart_start(%u = N, 0x80200000, 0)", nharts);
     /* The address is checked before the hart's state (§9.1). */
     EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_START, 0, 0x1000, 0), SBI_ERR_INVALID_ADDRESS,
                "HSM hart_start(0, 0x1000, 0)");
@@ -524,39 +632,133 @@ static void check_hsm(void)
     EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_START, 0, GUEST_LOAD_ADDR, 0),
                SBI_ERR_ALREADY_AVAILABLE, "HSM hart_start(0, 0x80200000, 0)");
 
-    check_retentive_suspend();
-    static const struct { unsigned long type; long want; } bad_types[] = {
-        { 1, SBI_ERR_INVALID_PARAM },                   /* reserved */
-        { 0x10000000, SBI_ERR_NOT_SUPPORTED },          /* platform retentive */
-        { 0x80000001, SBI_ERR_INVALID_PARAM },          /* reserved */
-        { 0x90000000, SBI_ERR_NOT_SUPPORTED },          /* platform non-retentive */
-        { 1UL << 32, SBI_ERR_INVALID_PARAM },           /* more than 32 bits */
-    };
-    for (unsigned i = 0; i < sizeof bad_types / sizeof bad_types[0]; i++)
-        EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, bad_types[i].type, 0, 0),
-                   bad_types[i].want, "HSM hart_suspend(0x%lx, 0, 0)", bad_types[i].type);
-    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_SUSPEND, SUSPEND_NON_RETENTIVE, 0x1000, 0),
-               SBI_ERR_INVALID_ADDRESS, "HSM hart_suspend(0x80000000, 0x1000, 0)");
-    check_non_retentive_suspend();
+    check_suspend();
     EXPECT_ERR(CALL(SBI_EXT_HSM, 4, 0), SBI_ERR_NOT_SUPPORTED, "HSM fid 4");
 }
 
-/* --- SRST (SBI spec v2.0 §10): only calls that must be refused ------------ */
+/* --- HSM suspend on a secondary hart (SBI spec v2.0 §9.4) ------------------- */
 
+#define SEC_FIRST       0x5ec1UL        /* opaque of hart_start */
+#define SEC_RESUMED     0x5ec2UL        /* opaque of the non-retentive suspend */
+
+/* What hart 1 found, for hart 0 to report. */
+static struct {
+    long refused[N_REFUSED];
+    long retentive;
+    unsigned long retentive_ticks;
+    long bad_resume;            /* non-retentive, upper bits, resume_addr 0x1000 */
+    long non_retentive;         /* the same to secondary_entry, if it returned */
+    unsigned long stage;        /* 1: that suspend returned; 2: it resumed */
+} sec;
+
+/* Hart 1, started at secondary_entry with opaque SEC_FIRST: the suspend
+   checks of check_suspend, with upper bits set; then a non-retentive suspend
+   that resumes at secondary_entry with opaque SEC_RESUMED; then hart_stop. */
+noreturn void secondary_main(unsigned long hartid, unsigned long opaque);
+noreturn void secondary_main(unsigned long hartid, unsigned long opaque)
+{
+    (void)hartid;                       /* secondary.S recorded it */
+    if (opaque == SEC_FIRST) {
+        try_refused_types(sec.refused);
+        sec.retentive = retentive_suspend(UPPER_BITS | SUSPEND_RETENTIVE,
+                                          &sec.retentive_ticks);
+        sec.bad_resume = CALL(SBI_EXT_HSM, HSM_HART_SUSPEND,
+                              UPPER_BITS | SUSPEND_NON_RETENTIVE, NO_RESUME, 0).error;
+        arm_wakeup();
+        sec.non_retentive = CALL(SBI_EXT_HSM, HSM_HART_SUSPEND,
+                                 UPPER_BITS | SUSPEND_NON_RETENTIVE,
+                                 (uintptr_t)secondary_entry, SEC_RESUMED).error;
+        __atomic_store_n(&sec.stage, 1, __ATOMIC_RELEASE);
+    } else {
+        __atomic_store_n(&sec.stage, 2, __ATOMIC_RELEASE);
+    }
+    disarm_wakeup();
+    CALL(SBI_EXT_HSM, HSM_HART_STOP, 0);
+    for (;;)
+        __asm__ volatile("wfi");
+}
+
+static bool hart1_done(void)
+{
+    struct sbiret r = CALL(SBI_EXT_HSM, HSM_HART_GET_STATUS, 1);
+    return __atomic_load_n(&sec.stage, __ATOMIC_ACQUIRE) != 0 &&
+           r.error == SBI_SUCCESS && r.value == HSM_STOPPED;
+}
+
+static void check_secondary(void)
+{
+    if (nharts < 2) {
+        printf("# one vCPU: the suspend checks on a secondary hart need two\n");
+        return;
+    }
+    EXPECT_ERR(CALL(SBI_EXT_HSM, HSM_HART_START, 1, (uintptr_t)secondary_entry, SEC_FIRST),
+               SBI_SUCCESS, "HSM hart_start(1, secondary_entry, 0x%lx)", SEC_FIRST);
+    unsigned long t0 = read_time();
+    bool done;
+    while (!(done = hart1_done()) && read_time() - t0 < TWO_S_OF_TICKS) { }
+    ok(done, "hart 1 made its suspend checks and stopped (stage %lu, trap scause 0x%lx)",
+       __atomic_load_n(&sec.stage, __ATOMIC_ACQUIRE), secondary_regs[4]);
+    if (!done)
+        return;
+    for (unsigned i = 0; i < N_REFUSED; i++)
+        EXPECT_ERR(((struct sbiret){ sec.refused[i], 0 }), SBI_ERR_INVALID_PARAM,
+                   "hart 1: HSM hart_suspend(0x%lx = %s, 0x1000, 0)", refused_types[i],
+                   suspend_type_name(refused_types[i]));
+    ok(sec.retentive == SBI_SUCCESS, "hart 1: HSM hart_suspend(0x%lx = default retentive, "
+       "0, 0) -> 0 (got error %ld, back after %lu ticks)", UPPER_BITS | SUSPEND_RETENTIVE,
+       sec.retentive, sec.retentive_ticks);
+    EXPECT_ERR(((struct sbiret){ sec.bad_resume, 0 }), SBI_ERR_INVALID_ADDRESS,
+               "hart 1: HSM hart_suspend(0x%lx, 0x1000, 0)", UPPER_BITS | SUSPEND_NON_RETENTIVE);
+    ok(sec.stage == 2, "hart 1: HSM hart_suspend(0x%lx = default non-retentive, "
+       "secondary_entry, 0x%lx) resumed at resume_addr (got %s, error %ld)",
+       UPPER_BITS | SUSPEND_NON_RETENTIVE, SEC_RESUMED,
+       sec.stage == 2 ? "a resume" : "a return", sec.non_retentive);
+    ok(secondary_regs[0] == 1 && secondary_regs[1] == SEC_RESUMED && secondary_regs[2] == 0 &&
+       (secondary_regs[3] & SSTATUS_SIE) == 0 && secondary_regs[4] == 0,
+       "hart 1 resumed with a0 = 1, a1 = 0x%lx, satp = 0, sstatus.SIE = 0, no trap "
+       "(got a0 0x%lx, a1 0x%lx, satp 0x%lx, sstatus 0x%lx, scause 0x%lx)", SEC_RESUMED,
+       secondary_regs[0], secondary_regs[1], secondary_regs[2], secondary_regs[3],
+       secondary_regs[4]);
+}
+
+/* --- SRST (SBI spec v2.0 §10) -------------------------------------------------- */
+
+#define SRST_COLD_REBOOT        1
+#define SRST_WARM_REBOOT        2
+#define SRST_REASON_SBI_IMPL    0xe0000000UL    /* SBI implementation specific */
+
+/* reset_type and reset_reason are 32-bit (§10.1): only the low 32 bits
+   count (§3).  A type or reason that is reserved, or platform-specific
+   and not implemented (RVH implements none), is INVALID_PARAM.  Every
+   call here has a reserved type, or a valid type and a reserved reason;
+   NOT_SUPPORTED (a type implemented but lacking a dependency) and FAILED
+   have no cause here. */
 static void check_srst(void)
 {
-    static const struct { unsigned long type, reason; long want; } calls[] = {
-        { 3, 0, SBI_ERR_INVALID_PARAM },                /* reserved type */
-        { 0, 2, SBI_ERR_INVALID_PARAM },                /* reserved reason */
-        { 1UL << 32, 0, SBI_ERR_INVALID_PARAM },        /* more than 32 bits */
-        { 0, 1UL << 32, SBI_ERR_INVALID_PARAM },
-        { 0xF0000000, 0, SBI_ERR_NOT_SUPPORTED },       /* a vendor's type */
+    static const struct { unsigned long type, reason; } refused[] = {
+        { 3, 0 }, { 0xefffffff, 0 },                    /* reserved types */
+        { 0xf0000000, 0 }, { 0xffffffff, 0 },           /* vendor or platform types */
+        { UPPER_BITS | 3, 0 },                          /* reserved, upper bits set */
+        { 3, SRST_REASON_SBI_IMPL },                    /* a reserved type wins */
+        { 0, 2 }, { 0, 0xdfffffff },                    /* reserved reasons */
+        { 0, UPPER_BITS | 2 },                          /* reserved, upper bits set */
     };
-    for (unsigned i = 0; i < sizeof calls / sizeof calls[0]; i++)
-        EXPECT_ERR(CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, calls[i].type, calls[i].reason),
-                   calls[i].want, "SRST system_reset(0x%lx, 0x%lx)", calls[i].type,
-                   calls[i].reason);
+    for (unsigned i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        EXPECT_ERR(CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, refused[i].type,
+                        refused[i].reason), SBI_ERR_INVALID_PARAM,
+                   "SRST system_reset(0x%lx, 0x%lx)", refused[i].type, refused[i].reason);
     EXPECT_ERR(CALL(SBI_EXT_SRST, 1, 0), SBI_ERR_NOT_SUPPORTED, "SRST fid 1");
+}
+
+/* A vendor or platform reason with a valid type: refused as well, but a
+   hypervisor that wrongly accepted one would end the VM here, so these
+   come after every other check. */
+static void check_srst_vendor_reasons(void)
+{
+    EXPECT_ERR(CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SBI_SRST_TYPE_SHUTDOWN, 0xf0000000),
+               SBI_ERR_INVALID_PARAM, "SRST system_reset(0, 0xf0000000 = vendor reason)");
+    EXPECT_ERR(CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, SRST_COLD_REBOOT, 0xffffffff),
+               SBI_ERR_INVALID_PARAM, "SRST system_reset(1, 0xffffffff = vendor reason)");
 }
 
 /* --- DBCN (SBI spec v2.0 §12) ----------------------------------------------- */
@@ -605,20 +807,43 @@ static void check_dbcn_long(void)
        (unsigned long)sizeof dbcn_long, done, calls, bad, bad_error, bad_value);
 }
 
-/* The last 8 bytes of RAM hold a marker a runner must never see. */
-static void check_dbcn_bad_ranges(void)
+/* §12.1, §12.2: a buffer any byte of which is not the guest's memory is
+   INVALID_PARAM, as a whole: [base, base + num_bytes), however long, must
+   lie in RAM, or nothing is written or read.  The last 8 bytes of RAM
+   first hold a line to print, then a marker a runner must never see. */
+static void check_dbcn_ranges(unsigned long fid, const char *name, uintptr_t buf)
 {
-    uintptr_t text = (uintptr_t)dbcn_text;
-    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_WRITE, 8, text, 1), SBI_ERR_INVALID_PARAM,
-               "DBCN console_write(8, text, base_hi 1)");
-    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_WRITE, 8, 0x1000, 0), SBI_ERR_INVALID_PARAM,
-               "DBCN console_write(8, 0x1000, 0)");
-    memcpy((void *)(RAM_END - 8), "SPANEND!", 8);
-    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_WRITE, 16, RAM_END - 8, 0), SBI_ERR_INVALID_PARAM,
-               "DBCN console_write(16, 0x%lx, 0) across the end of RAM (marker not printed)",
-               RAM_END - 8);
-    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_WRITE, 8, 0xFFFFFFFFFFFFFFFCUL, 0), SBI_ERR_INVALID_PARAM,
-               "DBCN console_write(8, 0xfffffffffffffffc, 0)");
+    const unsigned long to_end = RAM_END - buf;         /* buf .. the end of RAM */
+    const struct { unsigned long n, base; const char *what; } refused[] = {
+        { ~0UL, buf, "2^64-1 bytes from a buffer in RAM" },
+        { 1UL << 63, buf, "2^63 bytes from a buffer in RAM" },
+        { to_end + 1, buf, "to one byte past the end of RAM" },
+        { 16, RAM_END - 8, "across the end of RAM" },
+        { 16, GUEST_RAM_BASE - 8, "from 8 bytes below RAM" },
+        { 0x100000, GUEST_RAM_BASE - 0x1000, "from below RAM, deep into it" },
+        { 0 - buf + 16, buf, "from a buffer in RAM, wrapping past 2^64 to 16" },
+        { 8, 0xfffffffffffffffcUL, "from 2^64-4, wrapping" },
+        { 8, 0x1000, "at 0x1000, outside RAM" },
+    };
+    for (unsigned i = 0; i < sizeof refused / sizeof refused[0]; i++)
+        EXPECT_ERR(CALL(SBI_EXT_DBCN, fid, refused[i].n, refused[i].base, 0),
+                   SBI_ERR_INVALID_PARAM, "DBCN %s(0x%lx, 0x%lx, 0): %s", name,
+                   refused[i].n, refused[i].base, refused[i].what);
+    EXPECT_ERR(CALL(SBI_EXT_DBCN, fid, 8, buf, 1), SBI_ERR_INVALID_PARAM,
+               "DBCN %s(8, buf, base_addr_hi 1)", name);
+    EXPECT_VAL(CALL(SBI_EXT_DBCN, fid, 0, 0x1000, 0), SBI_SUCCESS, 0,
+               "DBCN %s(0, 0x1000, 0): no bytes, nothing to check", name);
+}
+
+/* The first 256 bytes of RAM, a line of its own: a write of all of RAM. */
+static void fill_ram_line(void)
+{
+    static const char head[] = "dbcn: the first 256 bytes of RAM ";
+    char *ram = (char *)GUEST_RAM_BASE;
+    memcpy(ram, head, sizeof head - 1);
+    for (unsigned i = sizeof head - 1; i < 255; i++)
+        ram[i] = '=';
+    ram[255] = '\n';
 }
 
 static void check_dbcn(void)
@@ -628,15 +853,24 @@ static void check_dbcn(void)
     EXPECT_VAL(CALL(SBI_EXT_DBCN, DBCN_WRITE, 0, (uintptr_t)dbcn_text, 0), SBI_SUCCESS, 0,
                "DBCN console_write(0, text, 0)");
     check_dbcn_long();
-    check_dbcn_bad_ranges();
+    fill_ram_line();
+    EXPECT_VAL(CALL(SBI_EXT_DBCN, DBCN_WRITE, GUEST_RAM_SIZE, GUEST_RAM_BASE, 0),
+               SBI_SUCCESS, 256, "DBCN console_write(all of RAM): the first 256 bytes");
+    memcpy((void *)(RAM_END - 8), "dbcnEND\n", 8);
+    EXPECT_VAL(CALL(SBI_EXT_DBCN, DBCN_WRITE, 8, RAM_END - 8, 0), SBI_SUCCESS, 8,
+               "DBCN console_write(8, 0x%lx, 0): the last 8 bytes of RAM", RAM_END - 8);
+    memcpy((void *)(RAM_END - 8), "SPANEND!", 8);
+    check_dbcn_ranges(DBCN_WRITE, "console_write", (uintptr_t)dbcn_text);
     EXPECT_VAL(CALL(SBI_EXT_DBCN, DBCN_READ, sizeof dbcn_input, (uintptr_t)dbcn_input, 0),
                SBI_SUCCESS, 0, "DBCN console_read(16, buf, 0) with no input");
-    EXPECT_ERR(CALL(SBI_EXT_DBCN, DBCN_READ, sizeof dbcn_input, 0x1000, 0),
-               SBI_ERR_INVALID_PARAM, "DBCN console_read(16, 0x1000, 0)");
+    check_dbcn_ranges(DBCN_READ, "console_read", (uintptr_t)dbcn_input);
+    /* byte is a uint8_t (§12.3): the low 8 bits of a0, whatever is above. */
     printf("# DBCN console_write_byte prints: ");
     struct sbiret r = CALL(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, 'Z');
+    struct sbiret r2 = CALL(SBI_EXT_DBCN, SBI_DBCN_WRITE_BYTE, 0x5a5a5a5a5a5a5a59UL);
     putchar('\n');
-    EXPECT_ERR(r, SBI_SUCCESS, "DBCN console_write_byte('Z')");
+    EXPECT_VAL(r, SBI_SUCCESS, 0, "DBCN console_write_byte('Z')");
+    EXPECT_VAL(r2, SBI_SUCCESS, 0, "DBCN console_write_byte(0x5a5a5a5a5a5a5a59 = 'Y')");
     EXPECT_ERR(CALL(SBI_EXT_DBCN, 3, 0), SBI_ERR_NOT_SUPPORTED, "DBCN fid 3");
 }
 
@@ -701,11 +935,60 @@ static void check_keeps(void)
                  SBI_SUCCESS);
 }
 
-/* --- The end: HSM hart_stop (SBI spec v2.0 §9.2) ----------------------------- */
+/* --- The end: SRST reboots, then HSM hart_stop (SBI spec v2.0 §10.1, §9.2) -- */
+
+/* N: the cpu@K nodes of the device tree, K = 0, 1, ... while there is one. */
+static unsigned count_harts(unsigned long dtb)
+{
+    unsigned long size = dtb_size(dtb);
+    unsigned n = 0;
+    char name[8];
+    while (n < 8 && size != 0) {
+        snprintf(name, sizeof name, "cpu@%u", n);
+        if (!dtb_contains(dtb, size, name))
+            break;
+        n++;
+    }
+    return n ? n : 1;
+}
+
+/* A system_reset that must reboot the VM, so must not return. */
+static int reboot(unsigned long type, unsigned long reason, const char *what)
+{
+    struct sbiret r = CALL(SBI_EXT_SRST, SBI_SRST_SYSTEM_RESET, type, reason);
+    printf("not ok - SRST system_reset(0x%lx = %s, 0x%lx) returned (error %ld)\n",
+           type, what, reason, r.error);
+    return 1;
+}
+
+/* The second and third boots: the reboot asked for in the last one
+   happened; ask for the next, or stop. */
+static int later_boot(long boot)
+{
+    static const char *const asked[] = {
+        [2] = "SRST system_reset(0x100000001 = cold reboot, bit 32 set, 0)",
+        [3] = "SRST system_reset(2 = warm reboot, 0x1e0000000 = SBI implementation "
+              "specific reason, bit 32 set)",
+    };
+    ok(true, "boot %ld: %s rebooted the VM", boot, asked[boot]);
+    if (tap_done() != 0)
+        return 1;
+    if (boot == 2)
+        return reboot(SRST_WARM_REBOOT, 1UL << 32 | SRST_REASON_SBI_IMPL, "warm reboot");
+    struct sbiret r = CALL(SBI_EXT_HSM, HSM_HART_STOP, 0);
+    printf("not ok - hart_stop returned (error %ld)\n", r.error);
+    return 1;
+}
 
 int main(unsigned long hartid, unsigned long dtb)
 {
-    printf("sbi: checking the SBI, hart %lu, device tree at 0x%lx\n", hartid, dtb);
+    struct sbiret boot = rvh_hypercall(RVH_FID_BOOTS, 0, 0, 0, 0, 0, 0);
+    nharts = count_harts(dtb);
+    hart_mask_absent = 1UL << nharts;
+    printf("sbi: checking the SBI, hart %lu of %u, device tree at 0x%lx, boot %ld\n",
+           hartid, nharts, dtb, boot.value);
+    if (boot.error == SBI_SUCCESS && (boot.value == 2 || boot.value == 3))
+        return later_boot(boot.value);
     check_sweep();
     check_base();
     check_legacy();
@@ -713,14 +996,14 @@ int main(unsigned long hartid, unsigned long dtb)
     check_ipi();
     check_rfence();
     check_hsm();
+    check_secondary();
     check_srst();
     check_dbcn();
     check_rvh();
     check_keeps();
+    check_srst_vendor_reasons();
     if (tap_done() != 0)
         return 1;
-    /* Every check passed: stop the only hart.  hart_stop does not return. */
-    struct sbiret r = CALL(SBI_EXT_HSM, HSM_HART_STOP, 0);
-    printf("not ok - hart_stop returned (error %ld)\n", r.error);
-    return 1;
+    /* Every check passed: reboot with bit 32 of reset_type set (§3). */
+    return reboot(1UL << 32 | SRST_COLD_REBOOT, SBI_SRST_REASON_NONE, "cold reboot");
 }

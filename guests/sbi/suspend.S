@@ -2,9 +2,12 @@
  * suspend.S: a non-retentive hart_suspend (SBI spec v2.0 §9.4) and the stub
  * where the hart resumes.
  *
- * long hsm_suspend_nonretentive(unsigned long resume_addr, unsigned long opaque)
+ * long hsm_suspend_nonretentive(unsigned long type, unsigned long resume_addr,
+ *                               unsigned long opaque)
  *
- * A non-retentive suspend does not return: the hart resumes at resume_addr in
+ * type is 0x80000000, the default non-retentive suspend, with whatever upper
+ * bits the caller wants the SBI to ignore (suspend_type is 32-bit, §3).  A
+ * non-retentive suspend does not return: the hart resumes at resume_addr in
  * S-mode with a0 = hart id, a1 = opaque, satp = 0, sstatus.SIE = 0, and every
  * other register lost (SBI spec v2.0 §9.4, with the state of §9.1).  So before
  * the ecall this function saves what C needs to carry on (ra, sp, gp, tp,
@@ -17,7 +20,6 @@
  */
 #define SBI_EXT_HSM             0x48534D
 #define SBI_HSM_HART_SUSPEND    3
-#define SUSPEND_NON_RETENTIVE   0x80000000
 
 #define CTX_RA      0
 #define CTX_SP      8
@@ -50,10 +52,7 @@ hsm_suspend_nonretentive:
     csrr    t1, stvec
     sd      t1, CTX_STVEC(t0)
 
-    mv      a2, a1                  /* opaque */
-    mv      a1, a0                  /* resume_addr */
-    li      a0, SUSPEND_NON_RETENTIVE
-    li      a6, SBI_HSM_HART_SUSPEND
+    li      a6, SBI_HSM_HART_SUSPEND    /* a0..a2 are the arguments already */
     li      a7, SBI_EXT_HSM
     ecall
     ret                             /* refused: a0 = the SBI error */

@@ -118,6 +118,12 @@ int vcpu_clear_interrupt(struct vcpu *vcpu, unsigned irq)
         csr_clear(hvip, 1UL << irq);
     return 0;
 }
+
+bool vcpu_irq_is_pending(const struct vcpu *vcpu, unsigned irq)
+{
+    unsigned long hvip = vcpu->loaded ? csr_read(hvip) : vcpu->regs.vs.hvip;
+    return vs_irq(irq) && (hvip >> irq & 1);
+}
 void vcpu_fence_local(struct vcpu *vcpu, unsigned kind, unsigned long start,
                       unsigned long size, unsigned long asid)
 {

@@ -4,12 +4,18 @@
 
 #define DBCN_CHUNK 256
 
+static bool dbcn_buffer_ok(const struct vcpu *vcpu)
+{
+    const unsigned long *x = vcpu->regs.guest_x;
+    return x[REG_A0 + 2] == 0 &&
+           vcpu_guest_ram_holds(vcpu, x[REG_A1], x[REG_A0]);
+}
 static struct sbiret dbcn_write(struct vcpu *vcpu)
 {
     const unsigned long *x = vcpu->regs.guest_x;
     unsigned char buf[DBCN_CHUNK];
     unsigned long n = x[REG_A0] < DBCN_CHUNK ? x[REG_A0] : DBCN_CHUNK;
-    if (x[REG_A0 + 2] != 0 ||
+    if (!dbcn_buffer_ok(vcpu) ||
         vcpu_read_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, n) < 0)
         return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
     for (unsigned long i = 0; i < n; i++)
@@ -21,8 +27,7 @@ static struct sbiret dbcn_read(struct vcpu *vcpu)
     const unsigned long *x = vcpu->regs.guest_x;
     unsigned char buf[DBCN_CHUNK];
     unsigned long n = x[REG_A0] < DBCN_CHUNK ? x[REG_A0] : DBCN_CHUNK, got = 0;
-    if (x[REG_A0 + 2] != 0 ||
-        vcpu_read_guest(vcpu, GUEST_PHYSICAL, x[REG_A1], buf, n) < 0)
+    if (!dbcn_buffer_ok(vcpu))
         return (struct sbiret){ SBI_ERR_INVALID_PARAM, 0 };
     for (int c; got < n && (c = console_guest_getc(vcpu->cfg.vm_id)) >= 0; got++)
         buf[got] = (unsigned char)c;

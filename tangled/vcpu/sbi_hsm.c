@@ -4,14 +4,12 @@
 static enum sbi_action hart_suspend(struct vcpu *vcpu, struct sbiret *ret,
                                     struct vcpu_exit *exit)
 {
-    unsigned long type = vcpu->regs.guest_x[REG_A0];
-    ret->error = SBI_ERR_INVALID_PARAM;
-    if (type > 0xffffffffUL || (type > 0 && type < 0x10000000UL) ||
-        (type > 0x80000000UL && type < 0x90000000UL))
-        return SBI_RETURN;                      /* reserved */
-    ret->error = SBI_ERR_NOT_SUPPORTED;
-    if (type != SBI_HSM_SUSPEND_RETENTIVE && type != SBI_HSM_SUSPEND_NON_RETENTIVE)
-        return SBI_RETURN;                      /* platform-specific */
+    uint32_t type = (uint32_t)vcpu->regs.guest_x[REG_A0];
+    if (type != SBI_HSM_SUSPEND_RETENTIVE &&
+        type != SBI_HSM_SUSPEND_NON_RETENTIVE) {
+        ret->error = SBI_ERR_INVALID_PARAM;     /* reserved, or a platform's */
+        return SBI_RETURN;
+    }
     exit->reason = VCPU_EXIT_IDLE;
     exit->idle.suspend = true;
     if (type == SBI_HSM_SUSPEND_RETENTIVE) {

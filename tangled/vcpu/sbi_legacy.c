@@ -50,8 +50,8 @@ enum sbi_action sbi_legacy_call(struct vcpu *vcpu, unsigned long eid, unsigned l
         ret->error = console_guest_getc(vcpu->cfg.vm_id);
         return SBI_RETURN;
     case SBI_EXT_LEGACY_CLEAR_IPI:
+        ret->error = vcpu_irq_is_pending(vcpu, IRQ_VS_SOFT);   /* 1 or 0 */
         vcpu_clear_interrupt(vcpu, IRQ_VS_SOFT);
-        ret->error = SBI_SUCCESS;
         return SBI_RETURN;
     case SBI_EXT_LEGACY_SEND_IPI:
     case SBI_EXT_LEGACY_FENCE_I:

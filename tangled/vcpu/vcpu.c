@@ -89,3 +89,22 @@ const char *vcpu_state_name(enum vcpu_state state)
     static const char *const names[] = { "created", "ready", "running", "down" };
     return (unsigned)state < 4 ? names[state] : "invalid";
 }
+
+int vcpu_set_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size)
+{
+    if (vcpu->state != VCPU_CREATED && vcpu->state != VCPU_READY)
+        return -EPERM;
+    if (gpa + size < gpa)
+        return -EINVAL;
+    vcpu->ram_gpa = gpa;
+    vcpu->ram_size = size;
+    return 0;
+}
+
+bool vcpu_guest_ram_holds(const struct vcpu *vcpu, unsigned long gpa,
+                          unsigned long len)
+{
+    unsigned long off = gpa - vcpu->ram_gpa;
+    return len == 0 || (gpa >= vcpu->ram_gpa && off < vcpu->ram_size &&
+                        len <= vcpu->ram_size - off);
+}

@@ -37,6 +37,7 @@ struct vcpu {
     unsigned long sbi_eid;          /* extension id of the last SBI call */
     const struct vcpu_sbi_ext *sbi_ext;     /* and the extension that served it */
     uint64_t timer_deadline;        /* SBI set_timer: when VSTIP is due; ~0 = never */
+    uint64_t ram_gpa, ram_size;     /* guest RAM: where SBI buffers may lie */
     bool sstc;                      /* the guest owns vstimecmp (henvcfg.STCE) */
     unsigned long exits_by_kind[VCPU_EXIT_KINDS];
     unsigned long envcfg;           /* henvcfg bits but STCE: CBIE, CBCFE, CBZE, PBMTE */
@@ -108,9 +109,13 @@ int vcpu_write_guest(struct vcpu *vcpu, enum guest_space space, unsigned long ad
 int vcpu_guest_executable(struct vcpu *vcpu, unsigned long gpa);
 int vcpu_inject_interrupt(struct vcpu *vcpu, unsigned irq);
 int vcpu_clear_interrupt(struct vcpu *vcpu, unsigned irq);
+bool vcpu_irq_is_pending(const struct vcpu *vcpu, unsigned irq);
 void vcpu_fence_local(struct vcpu *vcpu, unsigned kind, unsigned long start,
                       unsigned long size, unsigned long asid);
 void vcpu_reset_vs_state(struct vcpu *vcpu);
+int vcpu_set_guest_ram(struct vcpu *vcpu, uint64_t gpa, uint64_t size);
+bool vcpu_guest_ram_holds(const struct vcpu *vcpu, unsigned long gpa,
+                          unsigned long len);
 int vcpu_setup_timer(struct vcpu *vcpu, bool sstc, uint64_t htimedelta);
 void vcpu_timer_to_hart(struct vcpu *vcpu);
 int vcpu_set_envcfg(struct vcpu *vcpu, unsigned long envcfg);

@@ -204,6 +204,8 @@ int vm_cpu_start(struct vm *vm, struct vm_cpu *c, uint64_t entry, unsigned long 
         return -EINVAL;
     if (vcpu_set_envcfg(vcpu, vm->envcfg))
         return -EINVAL;
+    if (vcpu_set_guest_ram(vcpu, vm->ram.gpa, vm->ram.size))
+        return -EINVAL;
     vcpu_set_wfi_exits(vcpu, c->shares_hart);
     return 0;
 }

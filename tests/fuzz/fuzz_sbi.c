@@ -16,8 +16,12 @@
  *     at an executable address with a0 = hart id, a1 = opaque (section 9.4);
  *   - calls handed to the monitor carry what the guest passed, and calls that
  *     do not return leave sepc alone;
- *   - DBCN console_write prints exactly the bytes in guest RAM, and guest RAM
- *     changes only where a DBCN console_read says it wrote (section 12.2);
+ *   - a DBCN call succeeds exactly when its whole buffer, [base, base +
+ *     num_bytes), lies in the guest RAM the vCPU was given (sections 12.1,
+ *     12.2, 3.2); console_write prints exactly the bytes in guest RAM, and
+ *     guest RAM changes only where a console_read says it wrote;
+ *   - the 32-bit parameters (HSM suspend_type, SRST reset_type and
+ *     reset_reason) are judged by their low 32 bits alone (section 3);
  *   - an MMIO exit has width 1, 2, 4 or 8, an aligned address and a register
  *     below 32, and its completion writes the register (never x0) with the
  *     right extension and retires the instruction;
@@ -49,14 +53,16 @@ static const unsigned long eids[] = {
 /* An argument: raw, or steered towards where handlers take decisions. */
 static unsigned long arg(struct input *in, unsigned hint)
 {
-    static const unsigned long special[8] = {
+    static const unsigned long special[16] = {
         0, 0x80000000UL, 0xf0000000UL, 0xffffffffUL, 1UL << 32, ~0UL, 0x10000000UL, 4096,
+        0xe0000000UL, 0xefffffffUL, 0xffffffff80000000UL, 1UL << 32 | 1, 0x90000000UL,
+        FAKE_RAM_SIZE, FAKE_RAM_SIZE + 1, 1UL << 63,
     };
     uint64_t raw = take_u64(in, 8);
     switch (hint & 3) {
     case 0: return raw;
     case 1: return FAKE_RAM_GPA - 0x100 + raw % (FAKE_RAM_SIZE + 0x200);   /* RAM, both edges */
-    case 2: return raw & 7 ? raw % 0x1000 : special[raw >> 3 & 7];
+    case 2: return raw & 7 ? raw % 0x1000 : special[raw >> 3 & 15];
     default: return ~0UL - raw % 0x2000;                                    /* near 2^64 */
     }
 }
@@ -224,20 +230,25 @@ static void ecall(struct input *in)
     /* A suspend is answered by the vCPU and then waits in the monitor (IDLE):
        retentive, it returns 0 past the ecall; non-retentive to an executable
        address, it resumes there as a started hart (SBI 2.0 9.4). */
+    uint32_t type32 = (uint32_t)a[0];
     if (to_monitor && ex.reason == VCPU_EXIT_IDLE) {
         MUST(eid == SBI_EXT_HSM && fid == SBI_HSM_HART_SUSPEND && ex.idle.suspend);
-        if (a[0] == SBI_HSM_SUSPEND_RETENTIVE) {
+        if (type32 == SBI_HSM_SUSPEND_RETENTIVE) {
             MUST(v.regs.guest.sepc == SEPC + 4 && x[REG_A0] == 0 && x[REG_A1] == 0);
             return;
         }
-        MUST(a[0] == SBI_HSM_SUSPEND_NON_RETENTIVE && vcpu_guest_executable(&v, a[1]) == 0);
+        MUST(type32 == SBI_HSM_SUSPEND_NON_RETENTIVE && vcpu_guest_executable(&v, a[1]) == 0);
         MUST(v.regs.guest.sepc == a[1]);
         MUST(x[REG_A0] == v.cfg.hart_id && x[REG_A1] == a[2]);
         MUST(v.regs.vs.vsatp == 0 && !(v.regs.vs.vsstatus & SSTATUS_SIE));
         return;
     }
     MUST(!(eid == SBI_EXT_HSM && fid == SBI_HSM_HART_SUSPEND && x[REG_A0] == 0 &&
-           (a[0] == SBI_HSM_SUSPEND_RETENTIVE || a[0] == SBI_HSM_SUSPEND_NON_RETENTIVE)));
+           (type32 == SBI_HSM_SUSPEND_RETENTIVE || type32 == SBI_HSM_SUSPEND_NON_RETENTIVE)));
+    if (eid == SBI_EXT_HSM && fid == SBI_HSM_HART_SUSPEND && !to_monitor)
+        MUST((long)x[REG_A0] == ((type32 == SBI_HSM_SUSPEND_RETENTIVE ||
+                                  type32 == SBI_HSM_SUSPEND_NON_RETENTIVE)
+                                 ? SBI_ERR_INVALID_ADDRESS : SBI_ERR_INVALID_PARAM));
 
     if (to_monitor) {
         MUST(x[REG_A0] == old[REG_A0] && x[REG_A1] == old[REG_A1]);
@@ -256,7 +267,9 @@ static void ecall(struct input *in)
             MUST(ex.system.type <= SBI_SRST_TYPE_WARM_REBOOT);
             MUST((ex.reason == VCPU_EXIT_SYSTEM_DOWN) == (ex.system.type == SBI_SRST_TYPE_SHUTDOWN));
             MUST(ex.system.reason <= SBI_SRST_REASON_FAILURE ||
-                 (ex.system.reason >= 0xf0000000UL && ex.system.reason <= 0xffffffffUL));
+                 (ex.system.reason >= 0xe0000000UL && ex.system.reason <= 0xefffffffUL));
+            if (eid == SBI_EXT_SRST)
+                MUST(ex.system.type == (uint32_t)a[0] && ex.system.reason == (uint32_t)a[1]);
             break;
         case VCPU_EXIT_SEND_IPI:
             MUST((eid == SBI_EXT_IPI && fid == 0 && ex.ipi.mask == a[0] && ex.ipi.base == a[1]) ||
@@ -290,6 +303,8 @@ static void ecall(struct input *in)
     long err = (long)x[REG_A0];
     if (eid == SBI_EXT_LEGACY_GETCHAR)
         MUST(err >= -1 && err <= 255);
+    else if (eid == SBI_EXT_LEGACY_CLEAR_IPI)
+        MUST(err == 0 || err == 1);             /* was an IPI pending (section 5.4) */
     else
         MUST(sbi_error_ok(err));
     if (legacy)
@@ -301,12 +316,21 @@ static void ecall(struct input *in)
     if (eid == SBI_EXT_TIME && fid == 0)
         MUST(err == 0 && v.timer_deadline == a[0]);
 
+    if (eid == SBI_EXT_SRST && fid == SBI_SRST_SYSTEM_RESET)
+        MUST(err == SBI_ERR_INVALID_PARAM);     /* what is accepted does not return */
+    if (eid == SBI_EXT_DBCN && (fid == SBI_DBCN_WRITE || fid == SBI_DBCN_READ)) {
+        unsigned long off = a[1] - FAKE_RAM_GPA;
+        bool in_ram = a[2] == 0 && (a[0] == 0 || (a[1] >= FAKE_RAM_GPA &&
+                      off < FAKE_RAM_SIZE && a[0] <= FAKE_RAM_SIZE - off));
+        MUST(in_ram ? err == SBI_SUCCESS : err == SBI_ERR_INVALID_PARAM);
+    }
     if (eid == SBI_EXT_DBCN && fid == SBI_DBCN_WRITE && err == 0) {
         unsigned long n = x[REG_A1];
-        MUST(n <= a[0] && a[1] >= FAKE_RAM_GPA && a[1] - FAKE_RAM_GPA + n <= FAKE_RAM_SIZE);
+        MUST(n <= a[0] && (n == 0 || (a[1] >= FAKE_RAM_GPA &&
+                                      a[1] - FAKE_RAM_GPA + n <= FAKE_RAM_SIZE)));
         MUST(console_len == console_before + n ||        /* or the fake console is full */
              console_len == sizeof console - 1);
-        if (console_len == console_before + n)
+        if (n != 0 && console_len == console_before + n)
             MUST(memcmp(console + console_before, fake_ram + (a[1] - FAKE_RAM_GPA), n) == 0);
     }
     if (eid == SBI_EXT_DBCN && fid == SBI_DBCN_READ && err == 0) {
@@ -328,6 +352,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t flags = take_u8(&in);
     cfg.hart_id = flags >> 4;
     MUST(vcpu_new(&v, &cfg) == 0);
+    MUST(vcpu_set_guest_ram(&v, FAKE_RAM_GPA, FAKE_RAM_SIZE) == 0);
     MUST(vcpu_setup_timer(&v, flags & 1, take_u64(&in, 2)) == 0);
     v.loaded = flags & 2;
     fake_virtual_ok = !(flags & 4);

@@ -84,8 +84,10 @@ static void test_sbi_stage5(void)
           a0() == SBI_ERR_INVALID_ADDRESS, "the legacy mask is read as a virtual address");
     fake_virtual_ok = 1;
     v.regs.vs.hvip = 1UL << IRQ_VS_SOFT;
+    CHECK(!ecall(SBI_EXT_LEGACY_CLEAR_IPI, 0, 0, 0) && a0() == 1 && v.regs.vs.hvip == 0,
+          "legacy clear_ipi clears VSSIP, and says 1: it was pending");
     CHECK(!ecall(SBI_EXT_LEGACY_CLEAR_IPI, 0, 0, 0) && a0() == 0 && v.regs.vs.hvip == 0,
-          "legacy clear_ipi clears VSSIP");
+          "legacy clear_ipi with nothing pending says 0");
 
     /* RFENCE (8) */
     unsigned long r[6] = { 1, 0, 0x80200000, 8192, 7, 0 };
@@ -113,12 +115,20 @@ static void test_sbi_stage5(void)
     CHECK(ecall(SBI_EXT_HSM, 3, 0, 0) && ex.reason == VCPU_EXIT_IDLE && ex.idle.suspend &&
           a0() == 0 && v.regs.guest.sepc == 0x80200104,
           "retentive suspend: answered 0, sepc advanced, the monitor waits (IDLE)");
+    CHECK(ecall(SBI_EXT_HSM, 3, 1UL << 32, 0) && ex.reason == VCPU_EXIT_IDLE && a0() == 0,
+          "suspend_type is 32-bit: 2^32 is a retentive suspend");
     CHECK(!ecall(SBI_EXT_HSM, 3, 1, 0) && a0() == SBI_ERR_INVALID_PARAM, "reserved type 1");
-    CHECK(!ecall(SBI_EXT_HSM, 3, 0x10000000, 0) && a0() == SBI_ERR_NOT_SUPPORTED, "platform type");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 0x10000000, 0) && a0() == SBI_ERR_INVALID_PARAM,
+          "a platform type RVH lacks is INVALID_PARAM");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 0xffffffff, 0) && a0() == SBI_ERR_INVALID_PARAM,
+          "platform type 0xffffffff");
     CHECK(!ecall(SBI_EXT_HSM, 3, 0x80000001, 0) && a0() == SBI_ERR_INVALID_PARAM, "reserved 0x80000001");
-    CHECK(!ecall(SBI_EXT_HSM, 3, 1UL << 32, 0) && a0() == SBI_ERR_INVALID_PARAM, "a 33-bit type");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 1UL << 32 | 1, 0) && a0() == SBI_ERR_INVALID_PARAM,
+          "reserved type 1 with bit 32 set");
     CHECK(!ecall(SBI_EXT_HSM, 3, 0x80000000, 0x1000) && a0() == SBI_ERR_INVALID_ADDRESS,
           "non-retentive with a bad resume address");
+    CHECK(!ecall(SBI_EXT_HSM, 3, 0xffffffff80000000UL, 0x1000) && a0() == SBI_ERR_INVALID_ADDRESS,
+          "non-retentive, sign-extended, with a bad resume address");
     v.regs.vs.vsatp = 0x8000000000012345UL;
     v.regs.vs.vsstatus = SSTATUS_SIE;
     CHECK(ecall6(SBI_EXT_HSM, 3, (unsigned long[6]){ 0x80000000, FAKE_RAM_GPA + 0x40, 0x1234 }) &&
@@ -127,7 +137,19 @@ static void test_sbi_stage5(void)
           "non-retentive suspend resumes at resume_addr, a0 = hart id, a1 = opaque");
     CHECK(v.regs.vs.vsatp == 0 && v.regs.vs.vsstatus == 0, "with paging and interrupts off");
 
-    /* DBCN (12) */
+    /* DBCN (12): buffers must lie wholly in the RAM the monitor gave. */
+    CHECK(vcpu_set_guest_ram(&v, FAKE_RAM_GPA, FAKE_RAM_SIZE) == 0, "the guest's RAM");
+    CHECK(vcpu_set_guest_ram(&v, ~0UL - 10, 20) == -EINVAL, "a RAM range that wraps is refused");
+    CHECK(vcpu_guest_ram_holds(&v, FAKE_RAM_GPA, FAKE_RAM_SIZE) &&
+          vcpu_guest_ram_holds(&v, FAKE_RAM_GPA + FAKE_RAM_SIZE - 1, 1) &&
+          vcpu_guest_ram_holds(&v, 0x1000, 0) &&
+          !vcpu_guest_ram_holds(&v, FAKE_RAM_GPA - 1, 2) &&
+          !vcpu_guest_ram_holds(&v, FAKE_RAM_GPA + FAKE_RAM_SIZE, 1) &&
+          !vcpu_guest_ram_holds(&v, FAKE_RAM_GPA + 0x10, FAKE_RAM_SIZE) &&
+          !vcpu_guest_ram_holds(&v, FAKE_RAM_GPA + 0x10, ~0UL) &&
+          !vcpu_guest_ram_holds(&v, FAKE_RAM_GPA + 0x10, 0 - (FAKE_RAM_GPA + 0x10) + 8),
+          "vcpu_guest_ram_holds: all of RAM, its last byte, nothing anywhere; not across "
+          "either end, nor 2^64-1 bytes, nor a range that wraps");
     console_len = 0;
     memset(console, 0, sizeof console);
     memcpy(fake_ram + 0x200, "hello, world", 12);
@@ -143,6 +165,13 @@ static void test_sbi_stage5(void)
           "a buffer across the end of RAM: INVALID_PARAM, nothing printed");
     CHECK(!ecall6(SBI_EXT_DBCN, 0, (unsigned long[6]){ 4, FAKE_RAM_GPA, 1 }) &&
           a0() == SBI_ERR_INVALID_PARAM, "base_addr_hi must be zero on RV64");
+    CHECK(!ecall6(SBI_EXT_DBCN, 0, (unsigned long[6]){ ~0UL, FAKE_RAM_GPA + 0x200, 0 }) &&
+          a0() == SBI_ERR_INVALID_PARAM && console_len == 0,
+          "2^64-1 bytes from a buffer in RAM: INVALID_PARAM, nothing printed");
+    CHECK(!ecall6(SBI_EXT_DBCN, 0, (unsigned long[6]){ FAKE_RAM_SIZE, FAKE_RAM_GPA, 0 }) &&
+          a0() == 0 && a1() == 256, "all of RAM: one chunk written");
+    console_len = 0;
+    memset(console, 0, sizeof console);
     console_input = "abc";
     memset(fake_ram + 0x300, 0x55, 16);
     CHECK(!ecall6(SBI_EXT_DBCN, 1, (unsigned long[6]){ 2, FAKE_RAM_GPA + 0x300, 0 }) &&
@@ -151,6 +180,9 @@ static void test_sbi_stage5(void)
     CHECK(!ecall6(SBI_EXT_DBCN, 1, (unsigned long[6]){ 8, 0x1000, 0 }) &&
           a0() == SBI_ERR_INVALID_PARAM && *console_input == 'c',
           "a bad read buffer fails without consuming input");
+    CHECK(!ecall6(SBI_EXT_DBCN, 1, (unsigned long[6]){ 1UL << 63, FAKE_RAM_GPA + 0x300, 0 }) &&
+          a0() == SBI_ERR_INVALID_PARAM && *console_input == 'c',
+          "a read of 2^63 bytes into RAM fails without consuming input");
     CHECK(!ecall6(SBI_EXT_DBCN, 1, (unsigned long[6]){ 8, FAKE_RAM_GPA + 0x300, 0 }) &&
           a1() == 1 && fake_ram[0x300] == 'c', "the next read gets the rest");
     CHECK(!ecall6(SBI_EXT_DBCN, 1, (unsigned long[6]){ 8, FAKE_RAM_GPA + 0x300, 0 }) &&
@@ -264,16 +296,22 @@ int main(void)
           ex.system.reason == 1, "SRST shutdown, system failure");
     CHECK(ecall(SBI_EXT_SRST, 0, SBI_SRST_TYPE_COLD_REBOOT, 0) &&
           ex.reason == VCPU_EXIT_SYSTEM_RESET && ex.system.type == 1, "SRST cold reboot");
-    CHECK(ecall(SBI_EXT_SRST, 0, SBI_SRST_TYPE_WARM_REBOOT, 0xf0000001) &&
-          ex.reason == VCPU_EXIT_SYSTEM_RESET, "warm reboot with a vendor reason");
+    CHECK(ecall(SBI_EXT_SRST, 0, SBI_SRST_TYPE_WARM_REBOOT, 0xe0000001) &&
+          ex.reason == VCPU_EXIT_SYSTEM_RESET && ex.system.reason == 0xe0000001,
+          "warm reboot with an SBI-implementation-specific reason");
+    CHECK(ecall(SBI_EXT_SRST, 0, 1UL << 32 | SBI_SRST_TYPE_COLD_REBOOT, 1UL << 63) &&
+          ex.reason == VCPU_EXIT_SYSTEM_RESET && ex.system.type == 1 && ex.system.reason == 0,
+          "type and reason are 32-bit: the upper bits are ignored");
     CHECK(!ecall(SBI_EXT_SRST, 0, 3, 0) && a0() == SBI_ERR_INVALID_PARAM, "reserved type 3");
     CHECK(!ecall(SBI_EXT_SRST, 0, 0, 2) && a0() == SBI_ERR_INVALID_PARAM, "reserved reason 2");
-    CHECK(!ecall(SBI_EXT_SRST, 0, 1UL << 32, 0) && a0() == SBI_ERR_INVALID_PARAM,
-          "a type beyond 32 bits");
+    CHECK(!ecall(SBI_EXT_SRST, 0, 1UL << 32 | 3, 0) && a0() == SBI_ERR_INVALID_PARAM,
+          "reserved type 3 with bit 32 set");
     CHECK(!ecall(SBI_EXT_SRST, 0, 0, ~0UL) && a0() == SBI_ERR_INVALID_PARAM,
-          "a reason beyond 32 bits");
-    CHECK(!ecall(SBI_EXT_SRST, 0, 0xf0000000, 0) && a0() == SBI_ERR_NOT_SUPPORTED,
-          "a vendor reset type is valid but not supported");
+          "a vendor reason (0xffffffff) RVH lacks");
+    CHECK(!ecall(SBI_EXT_SRST, 0, 0, 0xdfffffff) && a0() == SBI_ERR_INVALID_PARAM,
+          "reserved reason 0xdfffffff");
+    CHECK(!ecall(SBI_EXT_SRST, 0, 0xf0000000, 0) && a0() == SBI_ERR_INVALID_PARAM,
+          "a vendor reset type RVH lacks is INVALID_PARAM");
     CHECK(!ecall(SBI_EXT_SRST, 1, 0, 0) && a0() == SBI_ERR_NOT_SUPPORTED, "SRST fid 1");
     CHECK(ecall(SBI_EXT_LEGACY_SHUTDOWN, 0, 0, 0) && ex.reason == VCPU_EXIT_SYSTEM_DOWN,
           "legacy shutdown");
