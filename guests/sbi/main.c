@@ -221,7 +221,7 @@ static unsigned long lcg_sized(void)
 
 static const unsigned long standard_eids[] = {
     SBI_EXT_BASE, SBI_EXT_TIME, SBI_EXT_IPI, SBI_EXT_RFENCE, SBI_EXT_HSM,
-    SBI_EXT_SRST, SBI_EXT_DBCN, RVH_EXT,
+    SBI_EXT_SRST, SBI_EXT_DBCN, SBI_EXT_STA, RVH_EXT,
 };
 #define N_STANDARD (sizeof standard_eids / sizeof standard_eids[0])
 
@@ -297,6 +297,37 @@ static void check_sweep(void)
         ssip_clear();
 }
 
+/* --- Steal-time accounting (SBI spec v2.0 §16) ------------------------------ */
+static uint8_t sta_record[128] __attribute__((aligned(64)));
+
+static void check_sta(void)
+{
+    unsigned long rec = (uintptr_t)sta_record;
+    memset(sta_record, 0xa5, sizeof sta_record);
+    EXPECT_ERR(CALL(SBI_EXT_STA, 0, rec, 0, 1), SBI_ERR_INVALID_PARAM,
+               "STA set_shmem(record, 0, flags 1) -> -3");
+    EXPECT_ERR(CALL(SBI_EXT_STA, 0, rec + 8, 0, 0), SBI_ERR_INVALID_PARAM,
+               "STA set_shmem(record + 8: not 64-byte aligned) -> -3");
+    EXPECT_ERR(CALL(SBI_EXT_STA, 0, rec, 1, 0), SBI_ERR_INVALID_ADDRESS,
+               "STA set_shmem(record, hi 1) -> -5");
+    EXPECT_ERR(CALL(SBI_EXT_STA, 0, 0x1000, 0, 0), SBI_ERR_INVALID_ADDRESS,
+               "STA set_shmem(0x1000: no RAM) -> -5");
+    EXPECT_ERR(CALL(SBI_EXT_STA, 0, 0x10000000, 0, 0), SBI_ERR_INVALID_ADDRESS,
+               "STA set_shmem(0x10000000: the UART) -> -5");
+    EXPECT_ERR(CALL(SBI_EXT_STA, 0, RAM_END - 64, 0, 0), SBI_SUCCESS,
+               "STA set_shmem(the last 64 bytes of RAM) -> 0");
+    ok(sta_record[0] == 0xa5, "STA: a refused call wrote nothing");
+    EXPECT_VAL(CALL(SBI_EXT_STA, 0, rec, 0, 0), SBI_SUCCESS, 0, "STA set_shmem(record) -> 0");
+    bool zeroed = true;
+    for (unsigned i = 0; i < 64; i++)
+        zeroed &= sta_record[i] == 0;
+    ok(zeroed && sta_record[64] == 0xa5, "STA: the record's 64 bytes zeroed, no more");
+    EXPECT_ERR(CALL(SBI_EXT_STA, 0, ~0UL, ~0UL, 0), SBI_SUCCESS, "STA set_shmem(-1, -1): off");
+    EXPECT_ERR(CALL(SBI_EXT_STA, 0, ~0UL, ~0UL, 2), SBI_ERR_INVALID_PARAM,
+               "STA set_shmem(-1, -1, flags 2) -> -3");
+    EXPECT_ERR(CALL(SBI_EXT_STA, 1, 0), SBI_ERR_NOT_SUPPORTED, "STA fid 1");
+}
+
 /* --- Base extension (SBI spec v2.0 §4) ------------------------------------ */
 
 static const struct { unsigned long eid; const char *name; long available; } probes[] = {
@@ -311,7 +342,7 @@ static const struct { unsigned long eid; const char *name; long available; } pro
     { RVH_EXT, "RVH", 1 },
     { 0x09, "legacy 0x09", 0 }, { 0x0f, "legacy 0x0f", 0 },
     { SBI_EXT_PMU, "PMU", 0 }, { SBI_EXT_SUSP, "SUSP", 0 }, { SBI_EXT_CPPC, "CPPC", 0 },
-    { SBI_EXT_STA, "STA", 0 }, { 0x12345678, "unknown", 0 },
+    { SBI_EXT_STA, "STA", 1 }, { 0x12345678, "unknown", 0 },
 };
 
 static void check_base(void)
@@ -999,6 +1030,7 @@ int main(unsigned long hartid, unsigned long dtb)
     check_secondary();
     check_srst();
     check_dbcn();
+    check_sta();
     check_rvh();
     check_keeps();
     check_srst_vendor_reasons();
