@@ -376,7 +376,8 @@ LINUX = "build/linux/Image"
 LINUX_DIED = r"^(vm\d\| )?---\[ end Kernel panic|rvh: panic|^vmm: vm\d: stopped:"
 
 
-def linux_shell(log, cpus, cpu="rv64", smp=1, vcpus="", bootargs="", timeout=120):
+def linux_shell(log, cpus, cpu="rv64", smp=1, vcpus="", bootargs="", timeout=120, extra=()):
+    # extra: (command, pattern of its answer) pairs, typed after ls /sys/firmware.
     """Boot make linux's guest (Debian's Linux 6.12 with BusyBox, tinyconfig +
     guests/linux/rvh.config) to its shell, ask it who it is, what harts it
     has and what firmware tables it sees, and power it off from the prompt:
@@ -388,7 +389,9 @@ def linux_shell(log, cpus, cpu="rv64", smp=1, vcpus="", bootargs="", timeout=120
         (r"^~ # ", "uname -r\n"),
         (r"^~ # uname -r\n6\.12\.\S+\n~ # ", "cat /proc/cpuinfo\n"),
         (r"^hart isa\s*: rv64\S+\n\n~ # ", "ls /sys/firmware\n"),
-        (r"^~ # ls /sys/firmware\n.*\n~ # ", "poweroff\n")],
+        (r"^~ # ls /sys/firmware\n.*\n~ # ", ([c for c, _ in extra] + ["poweroff\n"])[0])] +
+        [(answer + r"(?:.*\n)*?~ # ", nxt) for (_, answer), nxt in
+         zip(extra, [c for c, _ in extra[1:]] + ["poweroff\n"])],
         bootargs=bootargs, timeout=timeout, smp=smp, cpu=cpu, vcpus=vcpus, give_up=LINUX_DIED)
     match_console(out, [
         r"^Linux version 6\.12\.", r"^Machine model: RVH virtual machine$",
@@ -416,12 +419,25 @@ def linux_case(cpus=1, **kw):
     return case
 
 
+# Four busy shells for a while, then the steal column of /proc/stat.
+LINUX_BUSY = ("for n in 1 2 3 4; do (i=0; while [ $i -lt 30000 ]; do i=$((i+1)); done) & "
+              "done; wait; grep '^cpu ' /proc/stat\n")
+
+
 def case_linux_shared(log):
     """Four vCPUs taking turns on two harts: RVH sets hstatus.VTW, so an idle
-    vCPU's wfi (and a wrs.nto or wrs.sto, were Zawrs offered) traps as a
-    virtual instruction and gives the hart to another vCPU."""
-    out = linux_shell(log, 4, smp=2, vcpus="4")
-    match_console(out, [r"^vmm: vm0: exits: .*, virtual instruction [1-9]\d*, "])
+    vCPU's wfi and a spinning one's wrs.nto trap as virtual instructions and
+    give the hart to another vCPU.  Four busy shells then keep every vCPU
+    runnable, and the time each waits for its hart reaches Linux through the
+    SBI STA extension: the steal column of /proc/stat is not zero."""
+    out = linux_shell(log, 4, smp=2, vcpus="4", extra=[(LINUX_BUSY, r"^cpu  \d+")])
+    match_console(out, [r"^vmm: vm0: exits: .*, virtual instruction [1-9]\d*, ",
+                        r"^riscv-pv: SBI STA extension detected$"])
+    m = re.search(r"^cpu  (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) (\d+) ", out, re.M)
+    if not m:
+        raise Failure("no cpu line from /proc/stat")
+    if int(m.group(8)) == 0:
+        raise Failure("/proc/stat: no stolen time (%s)" % m.group(0))
 
 
 def case_linux_sstc_off(log):
