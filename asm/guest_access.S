@@ -1,4 +1,4 @@
-/* Guarded hypervisor loads and stores: a fault returns -scause, never traps. */
+/* Guarded hypervisor loads and stores: a fault returns -scause. */
     .text
     .globl _guest_load_u8
 _guest_load_u8:                 /* int _guest_load_u8(unsigned long addr, uint8_t *out) */

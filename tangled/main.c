@@ -54,8 +54,8 @@ static noreturn void refuse_without_h(unsigned long hartid)
 }
 static noreturn void refuse_without_sv39x4(unsigned long hartid)
 {
-    printf("rvh: hart %lu has H but no Sv39x4 G-stage translation: cannot host guests\n",
-           hartid);
+    printf("rvh: hart %lu has H but no Sv39x4 G-stage translation: "
+           "cannot host guests\n", hartid);
     power_off(true);
 }
 static void report_hext(void)

@@ -39,18 +39,20 @@ void hext_probe(struct hext_info *info)
     csr_set(henvcfg, HENVCFG_STCE);
     info->sstc = (csr_read(henvcfg) & HENVCFG_STCE) != 0;
     csr_clear(henvcfg, HENVCFG_STCE);
-    unsigned long want = HENVCFG_CBIE_FLUSH | HENVCFG_CBCFE | HENVCFG_CBZE | HENVCFG_PBMTE;
+    unsigned long want = HENVCFG_CBIE_FLUSH | HENVCFG_CBCFE | HENVCFG_CBZE |
+                         HENVCFG_PBMTE;
     csr_set(henvcfg, want);
     info->envcfg = csr_read(henvcfg) & want;
     csr_clear(henvcfg, want);
     info->stateen = hext_probe_hstateen0() != 0;
 }
-#define HEDELEG_GUEST ((1UL << EXC_INST_MISALIGNED) | (1UL << EXC_INST_ACCESS) |   \
-                       (1UL << EXC_ILLEGAL_INST) | (1UL << EXC_BREAKPOINT) |       \
-                       (1UL << EXC_LOAD_MISALIGNED) | (1UL << EXC_LOAD_ACCESS) |   \
-                       (1UL << EXC_STORE_MISALIGNED) | (1UL << EXC_STORE_ACCESS) | \
-                       (1UL << EXC_ECALL_U) | (1UL << EXC_INST_PAGE_FAULT) |       \
-                       (1UL << EXC_LOAD_PAGE_FAULT) | (1UL << EXC_STORE_PAGE_FAULT))
+#define HEDELEG_GUEST                                                \
+    ((1UL << EXC_INST_MISALIGNED) | (1UL << EXC_INST_ACCESS) |       \
+     (1UL << EXC_ILLEGAL_INST) | (1UL << EXC_BREAKPOINT) |           \
+     (1UL << EXC_LOAD_MISALIGNED) | (1UL << EXC_LOAD_ACCESS) |       \
+     (1UL << EXC_STORE_MISALIGNED) | (1UL << EXC_STORE_ACCESS) |     \
+     (1UL << EXC_ECALL_U) | (1UL << EXC_INST_PAGE_FAULT) |           \
+     (1UL << EXC_LOAD_PAGE_FAULT) | (1UL << EXC_STORE_PAGE_FAULT))
 #define HIDELEG_GUEST ((1UL << IRQ_VS_SOFT) | (1UL << IRQ_VS_TIMER) | (1UL << IRQ_VS_EXT))
 void hext_enable_hart(void)
 {

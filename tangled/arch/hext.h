@@ -11,7 +11,7 @@ struct hext_info {
     unsigned vmid_bits;     /* VMIDLEN: 0..14 */
     bool sstc;              /* henvcfg.STCE sticks: the hart has Sstc */
     bool stateen;           /* hstateen0 exists: the hart has Smstateen */
-    unsigned long envcfg;   /* henvcfg's CBIE, CBCFE, CBZE, PBMTE that stick */
+    unsigned long envcfg;   /* henvcfg CBIE, CBCFE, CBZE, PBMTE that stick */
 };
 
 extern struct hext_info hext;

@@ -31,10 +31,12 @@ static bool vcpu_fail(struct vcpu *vcpu, struct vcpu_exit *exit, const char *why
     exit->fail.pc = vcpu->regs.guest.sepc;
     return true;
 }
-static int fetch_fault(struct vcpu *vcpu, unsigned long cause, unsigned long addr)
+static int fetch_fault(struct vcpu *vcpu, unsigned long cause,
+                       unsigned long addr)
 {
-    unsigned long as_fetch = cause == EXC_LOAD_PAGE_FAULT ? EXC_INST_PAGE_FAULT
-                           : cause == EXC_LOAD_ACCESS ? EXC_INST_ACCESS : 0;
+    unsigned long as_fetch =
+        cause == EXC_LOAD_PAGE_FAULT ? EXC_INST_PAGE_FAULT :
+        cause == EXC_LOAD_ACCESS ? EXC_INST_ACCESS : 0;
     if (as_fetch == 0 || vcpu_inject_exception(vcpu, as_fetch, addr) < 0)
         return -EFAULT;
     return -EAGAIN;
@@ -68,9 +70,10 @@ static bool mmio_exit(struct vcpu *vcpu, struct vcpu_exit *exit, uint64_t gpa)
     bool store = vcpu->regs.trap.scause == EXC_STORE_GUEST_PAGE_FAULT;
     int err = trapped_insn(vcpu, &insn, &length);
     if (err == -EAGAIN)
-        return false;                   /* the guest has a fetch fault to take */
+        return false;                   /* the guest takes a fetch fault */
     if (err == -EFAULT)
-        return vcpu_fail(vcpu, exit, "the trapped instruction is outside guest memory");
+        return vcpu_fail(vcpu, exit,
+                         "the trapped instruction is outside guest memory");
     if (err < 0 || insn_decode_mmio(insn, length, m) < 0 || m->store != store ||
         gpa % m->width != 0) {
         if (vcpu_inject_exception(vcpu, store ? EXC_STORE_ACCESS : EXC_LOAD_ACCESS,
@@ -130,11 +133,14 @@ static bool virtual_insn(struct vcpu *vcpu, struct vcpu_exit *exit)
 {
     uint32_t insn = (uint32_t)vcpu->regs.trap.stval;
     unsigned length = 4;
-    int err = insn ? 0 : read_insn(vcpu, vcpu->regs.guest.sepc, &insn, &length);
+    int err = 0;
+    if (insn == 0)
+        err = read_insn(vcpu, vcpu->regs.guest.sepc, &insn, &length);
     if (err == -EAGAIN)
-        return false;                   /* the guest has a fetch fault to take */
+        return false;                   /* the guest takes a fetch fault */
     if (err < 0)
-        return vcpu_fail(vcpu, exit, "the trapped instruction is outside guest memory");
+        return vcpu_fail(vcpu, exit,
+                         "the trapped instruction is outside guest memory");
     if (insn == INSN_WFI) {
         vcpu->regs.guest.sepc += 4;
         exit->reason = VCPU_EXIT_IDLE;
@@ -172,7 +178,8 @@ bool other_exit(struct vcpu *vcpu, struct vcpu_exit *exit, unsigned long scause)
     case EXC_INST_ACCESS:
     case EXC_LOAD_ACCESS:
     case EXC_STORE_ACCESS:
-        if (vcpu_inject_exception(vcpu, vcpu->regs.trap.scause, vcpu->regs.trap.stval) == 0)
+        if (vcpu_inject_exception(vcpu, vcpu->regs.trap.scause,
+                                  vcpu->regs.trap.stval) == 0)
             return false;
         return vcpu_fail(vcpu, exit, "the guest cannot take an access fault");
     case EXC_VIRTUAL_INST:

@@ -15,7 +15,8 @@ enum sbi_action sbi_sta_call(struct vcpu *vcpu, unsigned long eid, unsigned long
     else if (lo == ~0UL && hi == ~0UL) {
         vcpu->sta.on = false;
         ret->error = SBI_SUCCESS;
-    } else if (hi != 0 || vcpu_write_guest(vcpu, GUEST_PHYSICAL, lo, zero, 64) < 0)
+    } else if (hi != 0 ||
+               vcpu_write_guest(vcpu, GUEST_PHYSICAL, lo, zero, 64) < 0)
         ret->error = SBI_ERR_INVALID_ADDRESS;
     else {
         vcpu->sta = (struct vcpu_sta){ .shmem = lo, .on = true };

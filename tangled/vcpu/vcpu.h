@@ -40,7 +40,7 @@ struct vcpu {
     uint64_t ram_gpa, ram_size;     /* guest RAM: where SBI buffers may lie */
     bool sstc;                      /* the guest owns vstimecmp (henvcfg.STCE) */
     unsigned long exits_by_kind[VCPU_EXIT_KINDS];
-    unsigned long envcfg;           /* henvcfg bits but STCE: CBIE, CBCFE, CBZE, PBMTE */
+    unsigned long envcfg;           /* henvcfg but STCE: CBIE, CBCFE, CBZE, PBMTE */
     struct insn_mmio mmio;          /* the access in progress, until completed */
     unsigned long posted;           /* VS interrupts posted from any hart: hvip bits */
     bool posted_changed;            /* posted has news for the vCPU's hart */

@@ -35,7 +35,8 @@ static bool isa_is(const char *ext, size_t n, const char *name)
 static bool isa_allowed(const char *ext, size_t n, unsigned offer)
 {
     for (size_t i = 0; i < sizeof isa_offered / sizeof *isa_offered; i++)
-        if ((offer & isa_offered[i].offer) && isa_is(ext, n, isa_offered[i].name))
+        if ((offer & isa_offered[i].offer) &&
+            isa_is(ext, n, isa_offered[i].name))
             return true;
     for (size_t i = 0; i < sizeof isa_passthrough / sizeof *isa_passthrough; i++)
         if (isa_is(ext, n, isa_passthrough[i]))
@@ -86,7 +87,8 @@ bool isa_has(const char *isa, const char *ext)
 {
     size_t n = strlen(ext);
     for (const char *p = strchr(isa, '_'); p; p = strchr(p + 1, '_'))
-        if (strncmp(p + 1, ext, n) == 0 && (p[n + 1] == '_' || p[n + 1] == '\0'))
+        if (strncmp(p + 1, ext, n) == 0 &&
+            (p[n + 1] == '_' || p[n + 1] == '\0'))
             return true;
     return false;
 }
@@ -114,7 +116,8 @@ static int write_cpus(struct fdt_writer *w, const struct guest_dtb_info *info)
             fdt_w_prop_u32(w, "riscv,cbom-block-size", info->cbom_block);
         if (info->offer & GUEST_OFFER_ZICBOZ)
             fdt_w_prop_u32(w, "riscv,cboz-block-size", info->cboz_block);
-        fdt_w_prop_str(w, "mmu-type", info->mmu_type ? info->mmu_type : "riscv,sv39");
+        fdt_w_prop_str(w, "mmu-type",
+                       info->mmu_type ? info->mmu_type : "riscv,sv39");
         fdt_w_prop_str(w, "status", "okay");
         fdt_w_node(w, "interrupt-controller");
         fdt_w_prop_u32(w, "#interrupt-cells", 1);

@@ -85,15 +85,18 @@ static int vm_plic_write(void *ctx, uint64_t off, unsigned width, uint64_t value
 {
     return vplic_write(&((struct vm *)ctx)->plic, off, width, value);
 }
-static unsigned long vm_envcfg(const struct boot_config *b, struct guest_dtb_info *info)
+static unsigned long vm_envcfg(const struct boot_config *b,
+                               struct guest_dtb_info *info)
 {
     unsigned long e = 0, cbom = HENVCFG_CBIE_FLUSH | HENVCFG_CBCFE;
-    if ((hext.envcfg & cbom) == cbom && b->cbom_block && isa_has(b->isa, "zicbom")) {
+    if ((hext.envcfg & cbom) == cbom && b->cbom_block &&
+        isa_has(b->isa, "zicbom")) {
         e |= cbom;
         info->offer |= GUEST_OFFER_ZICBOM;
         info->cbom_block = b->cbom_block;
     }
-    if ((hext.envcfg & HENVCFG_CBZE) && b->cboz_block && isa_has(b->isa, "zicboz")) {
+    if ((hext.envcfg & HENVCFG_CBZE) && b->cboz_block &&
+        isa_has(b->isa, "zicboz")) {
         e |= HENVCFG_CBZE;
         info->offer |= GUEST_OFFER_ZICBOZ;
         info->cboz_block = b->cboz_block;
